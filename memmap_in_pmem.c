@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One section in and out of the page allocator, with its memmap inside it.
+ *
+ * A volatile section is hot-added with MHP_MEMMAP_ON_MEMORY: the kernel
+ * carves the struct page array for the section out of the section's own
+ * first pages (2 MiB of a 128 MiB block) instead of allocating it from DRAM,
+ * so pmem made RAM costs no DRAM. On 6.1 this needs the boot parameter
+ * memory_hotplug.memmap_on_memory=1 and exactly one memory block per call;
+ * newer kernels silently fall back to a DRAM memmap without the parameter.
+ * Either way we check where the memmap really went after every add.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/device.h>
+#include <linux/memory.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <asm/pgtable_types.h>
+
+#include "kmem_pmem.h"
+
+bool allow_dram_memmap;
+module_param(allow_dram_memmap, bool, 0444);
+MODULE_PARM_DESC(allow_dram_memmap,
+		 "Make sections volatile even when their struct pages must live in DRAM (default: refuse)");
+
+/*
+ * Memory resource name for add_memory_driver_managed(). Allocated, not a
+ * literal in the module: /proc/iomem keeps pointing at it for as long as a
+ * section stays added, which can outlive the module (see driver.c).
+ */
+const char *kmp_ram_name;
+
+/**
+ * kmp_section_start() - physical address of a section
+ * @kdev: the device
+ * @i: section index
+ *
+ * Return: the address of the first byte of section @i.
+ */
+u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i)
+{
+	return kdev->layout.start + (u64)i * kdev->layout.section_size;
+}
+
+/* Is the struct page of @pfn stored inside [@start, @end)? */
+static bool memmap_inside(unsigned long pfn, u64 start, u64 end)
+{
+	phys_addr_t phys = slow_virt_to_phys(pfn_to_page(pfn));
+
+	return phys >= start && phys < end;
+}
+
+/* Where did the memmap of section @i go? Its first and last struct page tell. */
+static bool section_memmap_self_hosted(struct kmp_dev *kdev, unsigned long i)
+{
+	unsigned long pfn = kdev->base_pfn + i * kdev->pages_per_section;
+	u64 start = kmp_section_start(kdev, i);
+	u64 end = start + kdev->layout.section_size;
+
+	return memmap_inside(pfn, start, end) &&
+	       memmap_inside(pfn + kdev->pages_per_section - 1, start, end);
+}
+
+static int add_one(struct kmp_dev *kdev, unsigned long i, mhp_t flags)
+{
+	return add_memory_driver_managed(kdev->mgid, kmp_section_start(kdev, i),
+					 kdev->layout.section_size, kmp_ram_name,
+					 flags | MHP_NID_IS_MGID);
+}
+
+static void refuse_dram_memmap(struct kmp_dev *kdev)
+{
+	if (kdev->memmap != KMP_MEMMAP_UNSUPPORTED)
+		dev_err(kmp_device(kdev),
+			"kernel cannot keep struct pages in pmem: boot with memory_hotplug.memmap_on_memory=1 (or load kmem_pmem with allow_dram_memmap=1 to spend DRAM on them)\n");
+	kdev->memmap = KMP_MEMMAP_UNSUPPORTED;
+}
+
+/**
+ * kmp_add_section() - hot-add one section as System RAM on the device's node
+ * @kdev: the device
+ * @i: section index
+ *
+ * The section is onlined right away only if the kernel's auto-online policy
+ * says so; otherwise it waits, offline, for userspace to online it.
+ *
+ * Context: process context, @kdev->move_lock held.
+ * Return: 0, -EOPNOTSUPP if the memmap cannot be kept in the section and
+ * DRAM for it is not allowed, or the error of add_memory_driver_managed().
+ */
+int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
+{
+	u64 start = kmp_section_start(kdev, i);
+	int rc;
+
+	lockdep_assert_held(&kdev->move_lock);
+
+	rc = add_one(kdev, i, MHP_MEMMAP_ON_MEMORY);
+	/* 6.1 refuses the flag when booted without memmap_on_memory=1. */
+	if (rc == -EINVAL) {
+		if (!allow_dram_memmap) {
+			refuse_dram_memmap(kdev);
+			return -EOPNOTSUPP;
+		}
+		rc = add_one(kdev, i, MHP_NONE);
+	}
+	if (rc) {
+		dev_err(kmp_device(kdev), "section %lu: %#llx-%#llx hot-add failed: %d\n",
+			i, start, start + kdev->layout.section_size - 1, rc);
+		return rc;
+	}
+
+	if (section_memmap_self_hosted(kdev, i)) {
+		kdev->memmap = KMP_MEMMAP_PMEM;
+		return 0;
+	}
+	if (allow_dram_memmap) {
+		kdev->memmap = KMP_MEMMAP_DRAM;
+		return 0;
+	}
+	/* Newer kernels put the memmap in DRAM instead of failing: undo. */
+	rc = offline_and_remove_memory(start, kdev->layout.section_size);
+	if (rc) {
+		dev_err(kmp_device(kdev), "section %lu: memmap landed in DRAM and the section cannot be removed again: %d\n",
+			i, rc);
+		return rc;
+	}
+	refuse_dram_memmap(kdev);
+	return -EOPNOTSUPP;
+}
+
+/**
+ * kmp_remove_section() - take one volatile section out of the page allocator
+ * @kdev: the device
+ * @i: section index
+ *
+ * Offlines (migrating every page away) and removes the section in one call;
+ * on failure the kernel re-onlines it, so it stays volatile and usable.
+ *
+ * Context: process context, @kdev->move_lock held.
+ * Return: 0, or the error of offline_and_remove_memory(): -EBUSY when pages
+ * cannot be migrated, -EINTR when a signal interrupted the migration.
+ */
+int kmp_remove_section(struct kmp_dev *kdev, unsigned long i)
+{
+	u64 start = kmp_section_start(kdev, i);
+	int rc;
+
+	lockdep_assert_held(&kdev->move_lock);
+
+	rc = offline_and_remove_memory(start, kdev->layout.section_size);
+	if (rc)
+		dev_warn(kmp_device(kdev), "section %lu: %#llx-%#llx cannot be removed: %d\n",
+			 i, start, start + kdev->layout.section_size - 1, rc);
+	return rc;
+}

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sysfs ABI of kmem_pmem, in /sys/bus/dax/devices/daxX.Y/kmem_pmem/
+ * (documented in docs/ABI/sysfs-bus-dax-kmem_pmem).
+ *
+ * Section lists use the kernel's list syntax (bitmap_parselist(): "3",
+ * "0-7", "0,2,5-9", "all"). A write is parsed whole before anything moves:
+ * bad input changes nothing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/capability.h>
+#include <linux/device.h>
+#include <linux/memory.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+
+#include "kmem_pmem.h"
+
+static struct kmp_dev *to_kmp_dev(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t section_size_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", to_kmp_dev(dev)->layout.section_size);
+}
+static DEVICE_ATTR_RO(section_size);
+
+static ssize_t sections_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", to_kmp_dev(dev)->layout.nr_sections);
+}
+static DEVICE_ATTR_RO(sections);
+
+static ssize_t target_node_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", to_kmp_dev(dev)->nid);
+}
+static DEVICE_ATTR_RO(target_node);
+
+static ssize_t first_memory_block_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
+{
+	struct kmp_dev *kdev = to_kmp_dev(dev);
+
+	return sysfs_emit(buf, "%llu\n",
+			  kdev->layout.start / memory_block_size_bytes());
+}
+static DEVICE_ATTR_RO(first_memory_block);
+
+static ssize_t unaligned_bytes_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	struct kmp_dev *kdev = to_kmp_dev(dev);
+
+	return sysfs_emit(buf, "%llu\n",
+			  kdev->layout.head_bytes + kdev->layout.tail_bytes);
+}
+static DEVICE_ATTR_RO(unaligned_bytes);
+
+static ssize_t memmap_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	static const char * const where[] = {
+		[KMP_MEMMAP_PMEM] = "pmem",
+		[KMP_MEMMAP_DRAM] = "dram",
+		[KMP_MEMMAP_UNSUPPORTED] = "unsupported",
+	};
+
+	return sysfs_emit(buf, "%s\n", where[READ_ONCE(to_kmp_dev(dev)->memmap)]);
+}
+static DEVICE_ATTR_RO(memmap);
+
+/* No on-media table yet: every bind starts from the module's default. */
+static ssize_t metadata_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "none\n");
+}
+static DEVICE_ATTR_RO(metadata);
+
+/* Print the sections in @states as a list; -EFBIG if it exceeds a page. */
+static ssize_t show_list(struct kmp_dev *kdev, unsigned int states, char *buf)
+{
+	unsigned int nbits = kdev->layout.nr_sections;
+	unsigned long *map;
+	ssize_t len;
+
+	map = bitmap_zalloc(nbits, GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+	kmp_states_to_bitmap(kdev, map, states);
+	if (snprintf(NULL, 0, "%*pbl\n", nbits, map) >= PAGE_SIZE)
+		len = -EFBIG;
+	else
+		len = sysfs_emit(buf, "%*pbl\n", nbits, map);
+	bitmap_free(map);
+	return len;
+}
+
+/*
+ * Parse a section list strictly; an empty list is an error, not a no-op,
+ * so that a truncated write cannot silently do nothing.
+ */
+static int parse_sections(struct kmp_dev *kdev, const char *buf,
+			  unsigned long *map)
+{
+	unsigned int nbits = kdev->layout.nr_sections;
+	int rc = bitmap_parselist(buf, map, nbits);
+
+	if (rc == -EOVERFLOW)
+		return -ERANGE;
+	if (rc)
+		return rc;
+	return bitmap_empty(map, nbits) ? -EINVAL : 0;
+}
+
+static ssize_t move_store(struct device *dev, const char *buf, size_t count,
+			  int (*move)(struct kmp_dev *, const unsigned long *))
+{
+	struct kmp_dev *kdev = to_kmp_dev(dev);
+	unsigned long *map;
+	int rc;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	map = bitmap_zalloc(kdev->layout.nr_sections, GFP_KERNEL);
+	if (!map)
+		return -ENOMEM;
+	rc = parse_sections(kdev, buf, map);
+	if (rc)
+		goto out;
+
+	rc = mutex_lock_interruptible(&kdev->move_lock);
+	if (rc)
+		goto out;
+	rc = move(kdev, map);
+	mutex_unlock(&kdev->move_lock);
+out:
+	bitmap_free(map);
+	return rc ? rc : count;
+}
+
+static ssize_t volatile_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return show_list(to_kmp_dev(dev), KMP_VOLATILE_STATES, buf);
+}
+
+static ssize_t volatile_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	return move_store(dev, buf, count, kmp_make_volatile);
+}
+static DEVICE_ATTR_RW(volatile);
+
+static ssize_t persistent_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return show_list(to_kmp_dev(dev), KMP_PERSISTENT_STATES, buf);
+}
+
+static ssize_t persistent_store(struct device *dev,
+				struct device_attribute *attr, const char *buf,
+				size_t count)
+{
+	return move_store(dev, buf, count, kmp_make_persistent);
+}
+static DEVICE_ATTR_RW(persistent);
+
+static ssize_t online_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return show_list(to_kmp_dev(dev), KMP_STATE_BIT(KMP_ONLINE), buf);
+}
+static DEVICE_ATTR_RO(online);
+
+static struct attribute *kmp_attrs[] = {
+	&dev_attr_section_size.attr,
+	&dev_attr_sections.attr,
+	&dev_attr_target_node.attr,
+	&dev_attr_first_memory_block.attr,
+	&dev_attr_unaligned_bytes.attr,
+	&dev_attr_memmap.attr,
+	&dev_attr_metadata.attr,
+	&dev_attr_volatile.attr,
+	&dev_attr_persistent.attr,
+	&dev_attr_online.attr,
+	NULL,
+};
+
+static const struct attribute_group kmp_attr_group = {
+	.name = "kmem_pmem",
+	.attrs = kmp_attrs,
+};
+
+/**
+ * kmp_sysfs_add() - create the kmem_pmem/ group on the bound device
+ * @kdev: the device, already its dev_dax's drvdata
+ *
+ * Return: 0 or a negative errno.
+ */
+int kmp_sysfs_add(struct kmp_dev *kdev)
+{
+	return device_add_group(kmp_device(kdev), &kmp_attr_group);
+}
+
+/**
+ * kmp_sysfs_remove() - remove the kmem_pmem/ group
+ * @kdev: the device
+ *
+ * Waits for writers still inside a store; none can start afterwards.
+ */
+void kmp_sysfs_remove(struct kmp_dev *kdev)
+{
+	device_remove_group(kmp_device(kdev), &kmp_attr_group);
+}

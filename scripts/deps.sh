@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages that building, testing and the demo need.
+# Idempotent: when everything is installed it only asks dpkg and returns.
+#
+# KVER (optional) adds that kernel's image and headers, for running the
+# suite on a kernel other than Debian 12's stock one (its archive, e.g.
+# bookworm-backports, must already be in the apt sources).
+set -e
+
+pkgs="
+	build-essential pkg-config xz-utils
+	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	qemu-system-x86 busybox-static cpio kmod
+	numactl libnuma-dev stress-ng jq
+	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev
+	asciidoctor gnuplot-nox
+"
+if [ -n "$KVER" ]; then
+	series=$(echo "$KVER" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
+	pkgs="$pkgs linux-image-$KVER linux-headers-$KVER linux-source-$series"
+fi
+
+missing=
+for p in $pkgs; do
+	status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case $status in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+if [ -z "$missing" ]; then
+	echo "  DEPS    all packages installed"
+	exit 0
+fi
+
+echo "  DEPS    installing:$missing"
+sudo=
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "deps.sh: need root (or sudo) to install:$missing" >&2; exit 1; }
+	sudo="sudo"
+fi
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing

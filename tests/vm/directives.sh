@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Header directives of a VM test (sourced by run-vm-test.sh). They are
+# `# vm-NAME: VALUE` lines in the script's leading comment block; see
+# tests/README.md. parse_directives sets vm_<name> for each (defaults
+# below) and fails on an unknown, repeated or malformed directive.
+
+# shellcheck disable=SC2034 # used by run-vm-test.sh
+vm_nvdimm=4G
+vm_cmdline="memory_hotplug.memmap_on_memory=1"
+vm_timeout=300
+vm_boots=1
+vm_maxmem=16G
+vm_cpu=
+vm_between=
+
+# parse_directives SCRIPT
+parse_directives() {
+	local script=$1 line n=0 key val var
+	local -A seen=()
+	while IFS= read -r line || [[ -n $line ]]; do
+		n=$((n + 1))
+		[[ $n == 1 && $line == '#!'* ]] && continue
+		[[ -z ${line//[[:space:]]/} ]] && continue
+		[[ $line == '#'* ]] || break
+		[[ $line =~ ^#[[:space:]]*vm-([A-Za-z0-9_-]+):[[:space:]]*(.*)$ ]] || continue
+		key=${BASH_REMATCH[1]}
+		val=${BASH_REMATCH[2]%"${BASH_REMATCH[2]##*[![:space:]]}"}
+		if [[ -n ${seen[$key]:-} ]]; then
+			echo "FAIL: $script:$n: vm-$key given twice"
+			return 1
+		fi
+		seen[$key]=1
+		case $key in
+		nvdimm|maxmem)
+			[[ $val =~ ^[1-9][0-9]*[KMGT]?$ ]] || { echo "FAIL: $script:$n: vm-$key: bad size '$val'"; return 1; } ;;
+		timeout|boots)
+			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $script:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;
+		cmdline|cpu|between) ;;
+		*)
+			echo "FAIL: $script:$n: unknown directive vm-$key"
+			return 1 ;;
+		esac
+		var=vm_$key
+		printf -v "$var" '%s' "$val"
+	done < "$script"
+}

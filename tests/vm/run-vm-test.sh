@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run one VM test: boot the test VM once per `vm-boots`, run SCRIPT in it
+# each time (on the same NVDIMM backing file), judge the result. The guest
+# test contract (directives, environment, exit codes) is in tests/README.md.
+#
+# usage: run-vm-test.sh [--name NAME] [--log-dir DIR] [--verbose] SCRIPT
+#
+#   NAME     the test's name (default: SCRIPT's basename without .sh)
+#   DIR      log directory (default: build/test-logs/NAME); emptied first
+#   verbose  stream the test's output (also V=1 in the environment)
+#
+# Environment: KVER (kernel to boot, default scripts/kver.sh),
+# KMP_KEEP_IMG=1 keeps the NVDIMM backing file (its path is printed).
+#
+# The last line printed is the verdict: `PASS`, `SKIP: reason` or
+# `FAIL: reason`; the exit status is 0, 4 or 1 accordingly (2: bad usage or
+# a broken test header).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+name='' logdir='' verbose=${V:-0}
+while (($#)); do
+	case $1 in
+	--name) name=$2; shift 2 ;;
+	--log-dir) logdir=$2; shift 2 ;;
+	--verbose) verbose=1; shift ;;
+	-*) echo "run-vm-test.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+(($# == 1)) || { sed -n 's/^# \{0,1\}//; 4,16p' "$0" >&2; exit 2; }
+script=$(realpath "$1")
+[[ -f $script ]] || { echo "FAIL: no such test script: $1"; exit 2; }
+name=${name:-$(basename "$script" .sh)}
+logdir=${logdir:-$repo/build/test-logs/$name}
+KVER=${KVER:-$("$repo/scripts/kver.sh")} || exit 2
+
+# shellcheck source=tests/vm/directives.sh
+. "$here/directives.sh"
+# shellcheck source=tests/vm/dmesg-check.sh
+. "$here/dmesg-check.sh"
+
+verdict() {
+	local v=$1
+	shift
+	case $v in
+	PASS) echo "PASS"; exit 0 ;;
+	SKIP) echo "SKIP: $*"; exit 4 ;;
+	FAIL) echo "FAIL: $*"; exit 1 ;;
+	esac
+}
+
+parse_directives "$script" || exit 2
+
+kernel=/boot/vmlinuz-$KVER
+[[ -r $kernel ]] || verdict FAIL "no kernel $kernel (install linux-image-$KVER)"
+initrd=$("$here/ensure-initramfs.sh" "$KVER" "$repo/build/vm") ||
+	verdict FAIL "cannot build the initramfs for $KVER"
+
+rm -rf "$logdir"
+mkdir -p "$logdir/out" || verdict FAIL "cannot create $logdir"
+logdir=$(realpath "$logdir")
+mkdir -p "$repo/build/vm"
+work=$(mktemp -d "$repo/build/vm/run.$name.XXXXXX")
+img=$work/nvdimm.img
+tail_pid=
+cleanup() {
+	[[ -n $tail_pid ]] && kill "$tail_pid" 2>/dev/null
+	if [[ ${KMP_KEEP_IMG:-0} == 1 ]]; then
+		echo "NVDIMM backing file kept: $img" >&2
+	else
+		rm -rf "$work"
+	fi
+}
+trap cleanup EXIT
+truncate -s "$vm_nvdimm" "$img" || verdict FAIL "cannot create the NVDIMM backing file"
+
+# Single-quote VALUE for a shell (busybox sh in the initramfs reads this).
+shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+base_cmdline="console=ttyS0,115200 panic=-1 rdinit=/init printk.devkmsg=on"
+reasons=()
+for ((boot = 1; boot <= vm_boots; boot++)); do
+	{
+		echo "KMP_REPO=$(shq "$repo")"
+		echo "KMP_BOOT=$(shq "$boot")"
+		echo "KMP_TEST=$(shq "$script")"
+		echo "KVER=$(shq "$KVER")"
+	} > "$logdir/guest.env"
+	console=$logdir/boot$boot.console.log
+	output=$logdir/boot$boot.out
+	: > "$output"
+	if [[ $verbose == 1 ]]; then
+		tail -n +1 -f "$output" &
+		tail_pid=$!
+	fi
+	start=$SECONDS
+	"$here/qemu.sh" --kernel "$kernel" --initrd "$initrd" \
+		--append "$base_cmdline $vm_cmdline" \
+		--nvdimm-img "$img" --nvdimm-size "$vm_nvdimm" \
+		--maxmem "$vm_maxmem" --cpu "$vm_cpu" \
+		--log-dir "$logdir" --console "$console" --output "$output" \
+		--timeout "$vm_timeout" > "$logdir/boot$boot.qemu.log" 2>&1
+	qrc=$?
+	if [[ -n $tail_pid ]]; then
+		sleep 0.3
+		kill "$tail_pid" 2>/dev/null
+		wait "$tail_pid" 2>/dev/null
+		tail_pid=
+	fi
+	echo "boot $boot: $((SECONDS - start)) s, qemu exit $qrc" >> "$logdir/harness.log"
+
+	dmesg_file=$logdir/boot$boot.dmesg
+	bad=$(dmesg_problems "$dmesg_file" "$console")
+	[[ -n $bad ]] && reasons+=("dmesg: $bad (boot $boot)")
+
+	if ((qrc == 124 || qrc == 137)); then
+		reasons+=("timeout after ${vm_timeout}s (boot $boot)")
+		verdict FAIL "$(IFS=';'; echo "${reasons[*]}")"
+	fi
+	if [[ ! -f $logdir/boot$boot.rc ]]; then
+		why=$(grep -m1 -E 'Kernel panic|kmp-init:' "$console" | sed 's/^\[[^]]*\] //')
+		[[ $qrc != 0 ]] && why="qemu exit $qrc: $(tail -n1 "$logdir/boot$boot.qemu.log")"
+		reasons+=("no result (boot $boot)${why:+: $why}")
+		verdict FAIL "$(IFS=';'; echo "${reasons[*]}")"
+	fi
+	rc=$(< "$logdir/boot$boot.rc")
+	last=$(grep -v '^[[:space:]]*$' "$output" | tail -n1 | tr -d '\r')
+	if [[ $rc == 4 && ${#reasons[@]} == 0 ]]; then
+		verdict SKIP "${last#SKIP: } (boot $boot)"
+	elif [[ $rc != 0 ]]; then
+		reasons+=("exit $rc (boot $boot)${last:+: $last}")
+	fi
+	((${#reasons[@]} == 0)) || verdict FAIL "$(IFS=';'; echo "${reasons[*]}")"
+
+	if ((boot < vm_boots)) && [[ -n $vm_between ]]; then
+		if ! KMP_NVDIMM_IMG=$img KMP_OUT=$logdir/out KMP_BOOT=$boot \
+			bash -c "cd \"\$1\" && $vm_between" vm-between "$repo" \
+			>> "$logdir/between.log" 2>&1; then
+			verdict FAIL "vm-between failed after boot $boot: $(tail -n1 "$logdir/between.log")"
+		fi
+	fi
+done
+verdict PASS

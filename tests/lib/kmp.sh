@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-2.0
+# kmem_pmem helpers for VM tests; source after tests/lib/guest.sh.
+#
+#   kmp_load [PARAM=VALUE...]   load kmem_pmem.ko from the repo (dax deps first)
+#   kmp_bind DEV                unbind DEV from device_dax, bind it to kmem_pmem
+#   kmp_unbind DEV              unbind DEV from kmem_pmem
+#   kmp_dir DEV                 the device's kmem_pmem sysfs directory
+#   kmp_get DEV FILE            one sysfs value
+#   kmp_set DEV FILE VALUE      write a sysfs value; fails like the write does
+#   kmp_count LIST              number of ids in a list ("0-3,7" -> 5)
+#   kmp_online_all DEV          online every added-but-offline section movable
+#   kmp_node_kib NODE FIELD     a field of /sys/devices/system/node/nodeN/meminfo, in KiB
+#   kmp_auto_online POLICY      set /sys/devices/system/memory/auto_online_blocks
+
+KMP_DRV=/sys/bus/dax/drivers/kmem_pmem
+
+kmp_load() {
+	modprobe dax || return
+	insmod "$KMP_REPO/kmem_pmem.ko" "$@"
+}
+
+kmp_bind() {
+	local dev=$1
+	if [[ -e /sys/bus/dax/drivers/device_dax/$dev ]]; then
+		echo "$dev" > /sys/bus/dax/drivers/device_dax/unbind || return
+	fi
+	# new_id remembers the id (and binds); bind needs it already known.
+	if ! echo "$dev" > "$KMP_DRV/new_id" 2>/dev/null; then
+		echo "$dev" > "$KMP_DRV/bind" || return
+	fi
+	[[ -d $(kmp_dir "$dev") ]] || { echo "kmp_bind: $dev did not bind" >&2; return 1; }
+}
+
+kmp_unbind() {
+	echo "$1" > "$KMP_DRV/unbind"
+}
+
+kmp_dir() {
+	echo "/sys/bus/dax/devices/$1/kmem_pmem"
+}
+
+kmp_get() {
+	cat "$(kmp_dir "$1")/$2"
+}
+
+kmp_set() {
+	echo "$3" > "$(kmp_dir "$1")/$2"
+}
+
+kmp_count() {
+	local list=$1 n=0 part a b
+	[[ -z $list ]] && { echo 0; return; }
+	IFS=, read -ra parts <<< "$list"
+	for part in "${parts[@]}"; do
+		if [[ $part == *-* ]]; then
+			a=${part%-*} b=${part#*-}
+			n=$((n + b - a + 1))
+		else
+			n=$((n + 1))
+		fi
+	done
+	echo $n
+}
+
+# Online in the hole-first order of section_order.c: one low section last.
+kmp_online_all() {
+	local dev=$1 first n i blk hole=-1
+	first=$(kmp_get "$dev" first_memory_block)
+	n=$(kmp_get "$dev" sections)
+	for ((i = 0; i < n; i++)); do
+		blk=/sys/devices/system/memory/memory$((first + i))
+		[[ -e $blk ]] || continue
+		[[ $(cat "$blk/state") == offline ]] || continue
+		if ((hole < 0 && i > 0)); then
+			hole=$i
+			continue
+		fi
+		echo online_movable > "$blk/state" || return
+	done
+	if ((hole >= 0)); then
+		echo online_movable > "/sys/devices/system/memory/memory$((first + hole))/state" || return
+	fi
+}
+
+# 0 for a node that is offline (its last memory removed).
+kmp_node_kib() {
+	[[ -e /sys/devices/system/node/node$1/meminfo ]] || { echo 0; return; }
+	awk -v f="$2:" '$3 == f { print $4 }' "/sys/devices/system/node/node$1/meminfo"
+}
+
+kmp_auto_online() {
+	echo "$1" > /sys/devices/system/memory/auto_online_blocks
+}

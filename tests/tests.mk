@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test, demo and harness targets, included by the top-level Makefile.
+#
+#   make check           deps, build, every unit and VM test (tests/run.sh)
+#   make check T=name    one test (unit or VM), for the edit-run loop
+#   make demo            deps, build, then the narrated demo in a VM
+#   make initramfs       (re)build only the test VM's initramfs
+#
+# V=1 streams each test's output; KVER= picks the kernel to build and boot.
+
+.PHONY: check demo initramfs
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/tests/run.sh $(T)
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/tests/demo/run-demo.sh
+
+initramfs:
+	@$(TOP)/tests/vm/ensure-initramfs.sh $(KVER) $(BUILD)/vm

@@ -41,12 +41,12 @@ if (($# > 0)); then
 	want=$(basename "$want")
 	want=${want%.c} want=${want%.sh}
 	for i in "${!names[@]}"; do
-		if [[ ${names[i]} == "$want" ]]; then
+		if [[ ${names[i]} == "$want" || ${names[i]} == "selftest-$want" ]]; then
 			names=("${names[i]}") kinds=("${kinds[i]}") files=("${files[i]}")
 			break
 		fi
 	done
-	if ((${#names[@]} != 1)) || [[ ${names[0]} != "$want" ]]; then
+	if ((${#names[@]} != 1)); then
 		echo "tests/run.sh: no test named '$1'; tests are:" >&2
 		printf '  %s\n' "${names[@]}" >&2
 		exit 2
@@ -60,7 +60,7 @@ for i in "${!names[@]}"; do
 	out=$(mktemp "$logs/.run.$name.XXXXXX")
 	case $kind in
 	unit) cmd=(tests/unit/run-unit.sh "$file") ;;
-	selftest) cmd=(tests/vm/selftest/check.sh "$file" "$logs/$name") ;;
+	selftest) cmd=(tests/vm/check-selftest.sh "$file" "$logs/$name") ;;
 	vm) cmd=(tests/vm/run-vm-test.sh --name "$name" --log-dir "$logs/$name" "$file") ;;
 	esac
 	start=$SECONDS

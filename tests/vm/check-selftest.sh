@@ -12,11 +12,11 @@
 # from its start. selftest-module builds tests/vm/selftest/<dir> against
 # KDIR into build/selftest/<dir>/ first (the guest loads it from there).
 #
-# usage: check.sh SCRIPT [LOGDIR]
+# usage: check-selftest.sh SCRIPT [LOGDIR]
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../../.." && pwd)
+repo=$(cd "$here/../.." && pwd)
 script=$1
 name=selftest-$(basename "$script" .sh)
 logdir=${2:-$repo/build/test-logs/$name}
@@ -32,14 +32,14 @@ for mod in $(header module); do
 	KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
 	dst=$repo/build/selftest/$mod
 	mkdir -p "$dst"
-	cp "$here/$mod"/* "$dst/"
+	cp "$here/selftest/$mod"/* "$dst/"
 	if ! make -s -C "$KDIR" M="$dst" modules; then
 		echo "FAIL: cannot build $mod against $KDIR"
 		exit 1
 	fi
 done
 
-got=$("$here/../run-vm-test.sh" --name "$name" --log-dir "$logdir" "$script" | tail -n1)
+got=$("$here/run-vm-test.sh" --name "$name" --log-dir "$logdir" "$script" | tail -n1)
 echo "harness: $got"
 if [[ $got =~ ^($expect) ]]; then
 	echo "PASS"

@@ -105,14 +105,20 @@ static ssize_t show_list(struct kmp_dev *kdev, unsigned int states, char *buf)
 }
 
 /*
- * Parse a section list strictly; an empty list is an error, not a no-op,
- * so that a truncated write cannot silently do nothing.
+ * Parse a section list strictly. An empty list is an error, not a no-op.
+ * kernfs hands a store at most one page and cuts longer writes into pages:
+ * a full page may be the head of a longer list that would parse into a
+ * different, valid one, so it is refused whole.
  */
-static int parse_sections(struct kmp_dev *kdev, const char *buf,
+static int parse_sections(struct kmp_dev *kdev, const char *buf, size_t count,
 			  unsigned long *map)
 {
 	unsigned int nbits = kdev->layout.nr_sections;
-	int rc = bitmap_parselist(buf, map, nbits);
+	int rc;
+
+	if (count >= PAGE_SIZE)
+		return -EINVAL;
+	rc = bitmap_parselist(buf, map, nbits);
 
 	if (rc == -EOVERFLOW)
 		return -ERANGE;
@@ -134,7 +140,7 @@ static ssize_t move_store(struct device *dev, const char *buf, size_t count,
 	map = bitmap_zalloc(kdev->layout.nr_sections, GFP_KERNEL);
 	if (!map)
 		return -ENOMEM;
-	rc = parse_sections(kdev, buf, map);
+	rc = parse_sections(kdev, buf, count, map);
 	if (rc)
 		goto out;
 

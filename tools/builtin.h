@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pmemctl's commands (one file each, as in ndctl's daxctl) and what they
+ * share: messages, device lookup, JSON output.
+ */
+#ifndef PMEMCTL_BUILTIN_H
+#define PMEMCTL_BUILTIN_H
+
+#include <json-c/json.h>
+
+#include "kmp.h"
+#include "options.h"
+
+struct daxctl_ctx;
+
+int cmd_list(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+int cmd_status(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+int cmd_restore(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+int cmd_check(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+
+/* cmd_setup.c */
+int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
+		const char *name);
+
+/* cmd_move.c */
+int online_section(struct pmemctl_args *a, const struct kmp_info *info,
+		   uint32_t s);
+
+/* common.c */
+void pm_err(const struct pmemctl_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pm_warn(const struct pmemctl_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pm_info(const struct pmemctl_args *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int open_kmp_dev(const struct pmemctl_args *a, const char *arg,
+		 struct kmp_info *info);
+void print_json(struct json_object *j);
+
+/* json.c */
+struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail);
+struct json_object *dax_dev_to_json(const char *dev, const char *driver,
+				    unsigned long long size, int target_node);
+void kmp_info_accounting(const struct kmp_info *info, uint64_t *ram,
+			 uint64_t *memmap_pmem, uint64_t *memmap_dram);
+int node_memory_tier(int node);
+
+#endif /* PMEMCTL_BUILTIN_H */

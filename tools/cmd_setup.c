@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pmemctl setup <namespaceX.Y|daxX.Y>: from a pmem namespace to a device
+ * bound to kmem_pmem.
+ *
+ *  1. A namespace that is not devdax yet becomes devdax with the memmap in
+ *     RAM (ndctl create-namespace -f -e <ns> --mode=devdax --map=mem, done
+ *     with libndctl). --map=mem because kmem_pmem never uses device-dax's
+ *     own struct pages: with map=mem they take DRAM only while device_dax
+ *     holds the device, a moment during setup; map=dev would reserve 1.56%
+ *     of the namespace for them for good. A namespace that holds a
+ *     filesystem (or any signature blkid knows) is refused unless --force;
+ *     one that is mounted or held open is refused even so.
+ *  2. The dax device leaves its driver (libdaxctl: daxctl_dev_disable()):
+ *     device_dax if nothing has it open or mapped, kmem if none of its
+ *     memory is online (with --force: after offlining it).
+ *  3. It is bound to kmem_pmem (new_id, as daxctl binds kmem), and goes
+ *     back to device_dax if that fails.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <blkid.h>
+#include <daxctl/libdaxctl.h>
+#include <ndctl/libndctl.h>
+#include <uuid/uuid.h>
+
+#include "builtin.h"
+#include "size.h"
+
+static struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	daxctl_region_foreach(ctx, region)
+		daxctl_dev_foreach(region, dev)
+			if (!strcmp(daxctl_dev_get_devname(dev), name))
+				return dev;
+	return NULL;
+}
+
+static struct ndctl_namespace *find_namespace(struct ndctl_ctx *ctx,
+					      const char *name)
+{
+	struct ndctl_namespace *ndns;
+	struct ndctl_region *region;
+	struct ndctl_bus *bus;
+
+	ndctl_bus_foreach(ctx, bus)
+		ndctl_region_foreach(bus, region)
+			ndctl_namespace_foreach(region, ndns)
+				if (!strcmp(ndctl_namespace_get_devname(ndns), name))
+					return ndns;
+	return NULL;
+}
+
+/*
+ * The pid of a process that has /dev/@name open or mapped, or 0. Only
+ * root sees every process's files, which is who runs setup.
+ */
+static pid_t dax_user(const char *name)
+{
+	char want[64], path[PATH_MAX], link[PATH_MAX], line[PATH_MAX + 128];
+	struct dirent *p;
+	pid_t found = 0;
+	DIR *proc;
+
+	snprintf(want, sizeof(want), "/dev/%s", name);
+	proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	while (!found && (p = readdir(proc))) {
+		struct dirent *f;
+		DIR *fds;
+		FILE *maps;
+
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		fds = opendir(path);
+		while (fds && !found && (f = readdir(fds))) {
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", p->d_name,
+				 f->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n > 0) {
+				link[n] = '\0';
+				if (!strcmp(link, want))
+					found = atoi(p->d_name);
+			}
+		}
+		if (fds)
+			closedir(fds);
+		snprintf(path, sizeof(path), "/proc/%s/maps", p->d_name);
+		maps = fopen(path, "re");
+		while (maps && !found && fgets(line, sizeof(line), maps)) {
+			char *tail = strstr(line, want);
+
+			if (tail && (tail[strlen(want)] == '\n' ||
+				     tail[strlen(want)] == ' ' ||
+				     !tail[strlen(want)]))
+				found = atoi(p->d_name);
+		}
+		if (maps)
+			fclose(maps);
+	}
+	closedir(proc);
+	return found;
+}
+
+/* The block device a namespace is reached through now, or NULL. */
+static const char *namespace_bdev(struct ndctl_namespace *ndns)
+{
+	struct ndctl_pfn *pfn = ndctl_namespace_get_pfn(ndns);
+	struct ndctl_btt *btt = ndctl_namespace_get_btt(ndns);
+	const char *bdev = NULL;
+
+	if (pfn)
+		bdev = ndctl_pfn_get_block_device(pfn);
+	else if (btt)
+		bdev = ndctl_btt_get_block_device(btt);
+	else if (ndctl_namespace_is_enabled(ndns))
+		bdev = ndctl_namespace_get_block_device(ndns);
+	return bdev && *bdev ? bdev : NULL;
+}
+
+/*
+ * Refuse a namespace in use (always) or holding a filesystem or other
+ * known signature (unless --force).
+ */
+static int check_namespace_unused(struct pmemctl_args *a, const char *ns,
+				  const char *bdev)
+{
+	const char *type = NULL;
+	char path[64];
+	blkid_probe pr;
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", bdev);
+	fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd < 0 && errno == EBUSY) {
+		pm_err(a, "%s: %s is in use (mounted or held open): unmount or release it first",
+		       ns, path);
+		return EXIT_REFUSED;
+	}
+	if (fd >= 0)
+		close(fd);
+
+	pr = blkid_new_probe_from_filename(path);
+	if (!pr) {
+		if (a->force)
+			return EXIT_OK;
+		pm_err(a, "%s: cannot probe %s for a filesystem: %s; use --force to go ahead",
+		       ns, path, strerror(errno));
+		return EXIT_REFUSED;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE);
+	blkid_probe_enable_partitions(pr, 1);
+	if (blkid_do_safeprobe(pr) == 0 &&
+	    blkid_probe_lookup_value(pr, "TYPE", &type, NULL) &&
+	    blkid_probe_lookup_value(pr, "PTTYPE", &type, NULL))
+		type = "unknown";
+	if (type && !a->force) {
+		pm_err(a, "%s: %s holds a %s signature (filesystem or partition table): setup would destroy it; use --force",
+		       ns, path, type);
+		blkid_free_probe(pr);
+		return EXIT_REFUSED;
+	}
+	if (type)
+		pm_warn(a, "%s: %s holds a %s signature: destroying it (--force)",
+			ns, path, type);
+	blkid_free_probe(pr);
+	return EXIT_OK;
+}
+
+/*
+ * Make namespace @ns devdax with map=mem unless it is devdax already, and
+ * give the name of its dax device in @dax_name.
+ */
+static int setup_namespace(struct pmemctl_args *a, const char *ns,
+			   char *dax_name, size_t len)
+{
+	struct ndctl_namespace *ndns;
+	struct daxctl_region *dregion;
+	struct ndctl_region *region;
+	struct ndctl_ctx *nctx;
+	struct ndctl_dax *dax;
+	struct daxctl_dev *ddev;
+	const char *bdev;
+	uuid_t uuid;
+	int rc;
+
+	rc = ndctl_new(&nctx);
+	if (rc) {
+		pm_err(a, "cannot initialise libndctl: %s", strerror(-rc));
+		return EXIT_FAILED;
+	}
+	ndns = find_namespace(nctx, ns);
+	if (!ndns) {
+		pm_err(a, "%s: no such namespace", ns);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!ndctl_namespace_get_size(ndns)) {
+		pm_err(a, "%s: the namespace has no capacity (create it with ndctl create-namespace)",
+		       ns);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+
+	dax = ndctl_namespace_get_dax(ndns);
+	if (dax && ndctl_namespace_get_mode(ndns) == NDCTL_NS_MODE_DEVDAX) {
+		if (ndctl_dax_get_location(dax) == NDCTL_PFN_LOC_PMEM)
+			pm_warn(a, "%s: devdax with map=dev: 1.56%% of it holds struct pages kmem_pmem never uses; reconfigure it with map=mem to get them back",
+				ns);
+		goto found;
+	}
+
+	bdev = namespace_bdev(ndns);
+	if (bdev) {
+		rc = check_namespace_unused(a, ns, bdev);
+		if (rc)
+			goto out;
+	}
+
+	pm_info(a, "%s: making it devdax with map=mem: device-dax's struct pages then live in DRAM, and only while device_dax holds it; map=dev would keep 1.56%% of the pmem for them for good",
+		ns);
+	region = ndctl_namespace_get_region(ndns);
+	rc = ndctl_namespace_disable_safe(ndns);
+	if (rc < 0) {
+		pm_err(a, "%s: cannot disable the namespace: %s", ns, strerror(-rc));
+		rc = rc == -EBUSY ? EXIT_REFUSED : EXIT_FAILED;
+		goto out;
+	}
+	dax = ndctl_region_get_dax_seed(region);
+	if (!dax) {
+		pm_err(a, "%s: the kernel offers no devdax mode here (modprobe dax_pmem)",
+		       ns);
+		rc = EXIT_UNSUPPORTED;
+		goto out;
+	}
+	uuid_generate(uuid);
+	rc = ndctl_dax_set_uuid(dax, uuid);
+	if (!rc)
+		rc = ndctl_dax_set_location(dax, NDCTL_PFN_LOC_RAM);
+	if (!rc)
+		rc = ndctl_dax_set_align(dax, ndctl_dax_get_align(dax));
+	if (!rc)
+		rc = ndctl_dax_set_namespace(dax, ndns);
+	if (!rc)
+		rc = ndctl_dax_enable(dax);
+	if (rc) {
+		ndctl_dax_set_namespace(dax, NULL);
+		pm_err(a, "%s: cannot make it devdax: %s", ns, strerror(-rc));
+		rc = EXIT_FAILED;
+		goto out;
+	}
+
+found:
+	dregion = ndctl_dax_get_daxctl_region(dax);
+	ddev = dregion ? daxctl_dev_get_first(dregion) : NULL;
+	if (!ddev) {
+		pm_err(a, "%s: devdax, but no dax device appeared (modprobe device_dax)",
+		       ns);
+		rc = EXIT_FAILED;
+		goto out;
+	}
+	snprintf(dax_name, len, "%s", daxctl_dev_get_devname(ddev));
+	pm_info(a, "%s: devdax as %s", ns, dax_name);
+	rc = EXIT_OK;
+out:
+	ndctl_unref(nctx);
+	return rc;
+}
+
+/* Take @name from its driver, refusing if that would pull it from a user. */
+static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
+		       const char *name, const char *drv)
+{
+	struct daxctl_dev *dev = find_dax_dev(ctx, name);
+	int rc;
+
+	if (!dev) {
+		pm_err(a, "%s: libdaxctl does not find it", name);
+		return EXIT_FAILED;
+	}
+	if (!strcmp(drv, "device_dax")) {
+		pid_t pid = dax_user(name);
+
+		if (pid && !a->force) {
+			pm_err(a, "%s: in use: process %d has /dev/%s open or mapped; use --force",
+			       name, (int)pid, name);
+			return EXIT_REFUSED;
+		}
+	} else if (!strcmp(drv, "kmem")) {
+		struct daxctl_memory *mem = daxctl_dev_get_memory(dev);
+
+		if (mem && daxctl_memory_is_online(mem) > 0) {
+			if (!a->force) {
+				pm_err(a, "%s: in use as System RAM through kmem; use --force to offline it",
+				       name);
+				return EXIT_REFUSED;
+			}
+			rc = daxctl_memory_offline(mem);
+			if (rc < 0) {
+				pm_err(a, "%s: cannot offline its memory: %s", name,
+				       strerror(-rc));
+				return EXIT_FAILED;
+			}
+		}
+	} else if (drv[0] && !a->force) {
+		pm_err(a, "%s: bound to %s; use --force to unbind it", name, drv);
+		return EXIT_REFUSED;
+	}
+	if (drv[0]) {
+		rc = daxctl_dev_disable(dev);
+		if (rc) {
+			pm_err(a, "%s: cannot unbind it from %s: %s", name, drv,
+			       strerror(-rc));
+			return EXIT_FAILED;
+		}
+	}
+	return EXIT_OK;
+}
+
+/**
+ * bind_to_kmp() - bind a dax device to kmem_pmem
+ * @a: the command line (--force, messages)
+ * @ctx: libdaxctl
+ * @name: "daxX.Y"
+ *
+ * Unbinds it from its driver first, refusing if that takes it from a user
+ * (see release_dax()); goes back to device_dax if kmem_pmem refuses it.
+ * A device bound to kmem_pmem already is left alone.
+ *
+ * Return: the exit code.
+ */
+int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
+		const char *name)
+{
+	char drv[64];
+	int rc;
+
+	if (dax_driver(name, drv, sizeof(drv))) {
+		pm_err(a, "%s: no such dax device", name);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(drv, KMP_DRIVER))
+		return EXIT_OK;
+	rc = release_dax(a, ctx, name, drv);
+	if (rc)
+		return rc;
+	rc = kmp_bind(name);
+	if (rc) {
+		struct daxctl_dev *dev = find_dax_dev(ctx, name);
+
+		pm_err(a, "%s: kmem_pmem refused it: %s (see dmesg | grep kmem_pmem)",
+		       name, strerror(-rc));
+		if (dev && !strcmp(drv, "device_dax") &&
+		    daxctl_dev_enable_devdax(dev))
+			pm_err(a, "%s: and it could not go back to device_dax", name);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/**
+ * cmd_setup() - pmemctl setup [-f] [-j] [-q] <namespaceX.Y|daxX.Y>
+ * @a: the command line
+ * @ctx: libdaxctl
+ *
+ * Return: the exit code.
+ */
+int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
+{
+	char name[64], drv[64], sz[FMT_SIZE_LEN];
+	struct kmp_info info;
+	int kind, rc;
+
+	kind = parse_dev_arg(a->dev, name, sizeof(name));
+	if (kind < 0) {
+		pm_err(a, "'%s' is neither a namespace (namespaceX.Y) nor a dax device (daxX.Y)",
+		       a->dev);
+		return EXIT_USAGE;
+	}
+	if (!kmp_driver_registered()) {
+		pm_err(a, "the kmem_pmem module is not loaded (modprobe kmem_pmem)");
+		return EXIT_UNSUPPORTED;
+	}
+	if (kind == DEV_NAMESPACE) {
+		char ns[64];
+
+		snprintf(ns, sizeof(ns), "%s", name);
+		rc = setup_namespace(a, ns, name, sizeof(name));
+		if (rc)
+			return rc;
+	}
+
+	if (dax_driver(name, drv, sizeof(drv))) {
+		pm_err(a, "%s: no such dax device", name);
+		return EXIT_USAGE;
+	}
+	rc = bind_to_kmp(a, ctx, name);
+	if (rc)
+		return rc;
+
+	rc = kmp_info_read(name, &info);
+	if (rc) {
+		pm_err(a, "%s: bound, but its kmem_pmem attributes cannot be read: %s",
+		       name, strerror(-rc));
+		return EXIT_FAILED;
+	}
+	pm_info(a, "%s: %s kmem_pmem: %lu sections of %s, %lu volatile, metadata %s",
+		name, strcmp(drv, KMP_DRIVER) ? "bound to" : "already bound to",
+		info.sections, fmt_size(info.section_size, sz, sizeof(sz)),
+		seclist_count(&info.vol), info.metadata);
+	if (a->json) {
+		struct json_object *o = kmp_info_to_json(&info, false);
+
+		print_json(o);
+		json_object_put(o);
+	}
+	kmp_info_free(&info);
+	return EXIT_OK;
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What pmemctl's commands share: messages on stderr ("pmemctl: <command>:
+ * ...", one line each), opening a device bound to kmem_pmem with a reason
+ * when that is not possible, and JSON on stdout.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "builtin.h"
+
+static void vmsg(const struct pmemctl_args *a, const char *level,
+		 const char *fmt, va_list ap)
+{
+	fprintf(stderr, "pmemctl: %s: %s", a->name, level);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* An error: always printed. */
+void pm_err(const struct pmemctl_args *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(a, "", fmt, ap);
+	va_end(ap);
+}
+
+/* A warning: always printed. */
+void pm_warn(const struct pmemctl_args *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(a, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+/* Progress and summaries: not with --quiet. */
+void pm_info(const struct pmemctl_args *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->quiet)
+		return;
+	va_start(ap, fmt);
+	vmsg(a, "", fmt, ap);
+	va_end(ap);
+}
+
+/**
+ * open_kmp_dev() - read the device named by a command-line argument
+ * @a: the command line, for messages
+ * @arg: the argument as typed
+ * @info: the device; free with kmp_info_free() on success
+ *
+ * Says why on stderr when it cannot.
+ *
+ * Return: EXIT_OK, or the exit code to give up with.
+ */
+int open_kmp_dev(const struct pmemctl_args *a, const char *arg,
+		 struct kmp_info *info)
+{
+	char name[64], drv[64];
+	int rc;
+
+	if (parse_dev_arg(arg, name, sizeof(name)) != DEV_DAX) {
+		pm_err(a, "'%s' is not a dax device name (daxX.Y)", arg);
+		return EXIT_USAGE;
+	}
+	rc = kmp_info_read(name, info);
+	switch (rc) {
+	case 0:
+		return EXIT_OK;
+	case -ENODEV:
+		pm_err(a, "%s: no such dax device", name);
+		return EXIT_USAGE;
+	case -ENOTCONN:
+		if (!kmp_driver_registered()) {
+			pm_err(a, "%s: the kmem_pmem module is not loaded (modprobe kmem_pmem)",
+			       name);
+			return EXIT_UNSUPPORTED;
+		}
+		dax_driver(name, drv, sizeof(drv));
+		pm_err(a, "%s: not bound to kmem_pmem (driver: %s); see 'pmemctl setup %s'",
+		       name, drv[0] ? drv : "none", name);
+		return EXIT_USAGE;
+	default:
+		pm_err(a, "%s: cannot read its kmem_pmem attributes: %s", name,
+		       strerror(-rc));
+		return EXIT_FAILED;
+	}
+}
+
+void print_json(struct json_object *j)
+{
+	printf("%s\n", json_object_to_json_string_ext(j,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(stdout);
+}

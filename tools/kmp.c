@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The driver's sysfs ABI (docs/ABI, DESIGN.md §4) and the kernel's memory
+ * blocks, read and written the way libdaxctl does for kmem.
+ *
+ * libdaxctl's own memory-block calls (daxctl_dev_get_memory() and
+ * daxctl_memory_online()) only serve devices bound to "kmem", and work on
+ * a whole device at once; kmem_pmem's sections are single memory blocks
+ * moved one at a time, so the block writes are here.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kmp.h"
+
+/**
+ * sysfs_read() - read a sysfs attribute, without its trailing newline
+ * @path: the file
+ * @buf: where to
+ * @len: size of @buf
+ *
+ * Return: 0 or a negative errno (-ENOENT if the file does not exist).
+ */
+int sysfs_read(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/**
+ * sysfs_write() - write a sysfs attribute in one write()
+ * @path: the file
+ * @val: what to write
+ *
+ * Return: 0 or the negative errno of open() or write(), which for a store
+ * method is what it returned: the reason of a refused move.
+ */
+int sysfs_write(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, len);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	if (close(fd) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+bool path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int read_u64(const char *path, uint64_t *val)
+{
+	char buf[64], *end;
+	int rc;
+
+	rc = sysfs_read(path, buf, sizeof(buf));
+	if (rc)
+		return rc;
+	errno = 0;
+	*val = strtoull(buf, &end, 0);
+	if (errno || end == buf || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * dax_driver() - the driver a dax device is bound to
+ * @dev: "daxX.Y"
+ * @drv: its name, "" if unbound
+ * @len: size of @drv
+ *
+ * Return: 0, or -ENODEV if there is no such dax device.
+ */
+int dax_driver(const char *dev, char *drv, size_t len)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), DAX_DEVICES "/%s", dev);
+	if (!path_exists(path))
+		return -ENODEV;
+	snprintf(path, sizeof(path), DAX_DEVICES "/%s/driver", dev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0) {
+		drv[0] = '\0';
+		return 0;
+	}
+	link[n] = '\0';
+	snprintf(drv, len, "%s", basename(link));
+	return 0;
+}
+
+bool kmp_driver_registered(void)
+{
+	return path_exists(DAX_DRIVERS "/" KMP_DRIVER);
+}
+
+/**
+ * kmp_bind() - bind an unbound dax device to kmem_pmem
+ * @dev: "daxX.Y", not bound to any driver
+ *
+ * As for kmem (libdaxctl's daxctl_bind()): new_id adds the id and, on the
+ * dax bus, probes at once; the bind that follows covers an id that was
+ * already there, and fails harmlessly otherwise.
+ *
+ * Return: 0 once the device is bound to kmem_pmem, else the errno of the
+ * new_id write (the probe's), or -ENXIO.
+ */
+int kmp_bind(const char *dev)
+{
+	char drv[64];
+	int rc, rc2;
+
+	rc = sysfs_write(DAX_DRIVERS "/" KMP_DRIVER "/new_id", dev);
+	rc2 = dax_driver(dev, drv, sizeof(drv));
+	if (!rc2 && strcmp(drv, KMP_DRIVER)) {
+		rc2 = sysfs_write(DAX_DRIVERS "/" KMP_DRIVER "/bind", dev);
+		if (!rc || rc == -EEXIST)
+			rc = rc2;
+		rc2 = dax_driver(dev, drv, sizeof(drv));
+	}
+	if (rc2)
+		return rc2;
+	if (!strcmp(drv, KMP_DRIVER))
+		return 0;
+	return rc ? rc : -ENXIO;
+}
+
+static void attr_path(char *path, size_t len, const char *dev, const char *attr)
+{
+	snprintf(path, len, DAX_DEVICES "/%s/" KMP_DRIVER "/%s", dev, attr);
+}
+
+static int read_attr_u64(const char *dev, const char *attr, uint64_t *val)
+{
+	char path[PATH_MAX];
+
+	attr_path(path, sizeof(path), dev, attr);
+	return read_u64(path, val);
+}
+
+static int read_attr_str(const char *dev, const char *attr, char *buf,
+			 size_t len)
+{
+	char path[PATH_MAX];
+
+	attr_path(path, sizeof(path), dev, attr);
+	return sysfs_read(path, buf, len);
+}
+
+static int read_list(const char *dev, const char *attr, struct seclist *s)
+{
+	char path[PATH_MAX], *buf;
+	size_t len = 1 << 16;
+	int rc;
+
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	attr_path(path, sizeof(path), dev, attr);
+	rc = sysfs_read(path, buf, len);
+	if (!rc)
+		rc = seclist_parse(s, buf, SECLIST_ALLOW_EMPTY, NULL, 0);
+	free(buf);
+	return rc;
+}
+
+/**
+ * kmp_info_read_lists() - (re-)read which sections are where
+ * @info: a device read by kmp_info_read()
+ *
+ * Return: 0 or a negative errno.
+ */
+int kmp_info_read_lists(struct kmp_info *info)
+{
+	int rc;
+
+	rc = read_list(info->name, "volatile", &info->vol);
+	if (!rc)
+		rc = read_list(info->name, "persistent", &info->persist);
+	if (!rc)
+		rc = read_list(info->name, "online", &info->online);
+	return rc;
+}
+
+/**
+ * kmp_info_read() - read a device bound to kmem_pmem
+ * @dev: "daxX.Y"
+ * @info: the result; free with kmp_info_free() on success
+ *
+ * Return: 0; -ENODEV if there is no such dax device; -ENOTCONN if it is
+ * not bound to kmem_pmem; another negative errno if its sysfs group
+ * cannot be read.
+ */
+int kmp_info_read(const char *dev, struct kmp_info *info)
+{
+	char path[PATH_MAX], drv[64];
+	uint64_t val;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	snprintf(info->name, sizeof(info->name), "%s", dev);
+	rc = dax_driver(dev, drv, sizeof(drv));
+	if (rc)
+		return rc;
+	if (strcmp(drv, KMP_DRIVER))
+		return -ENOTCONN;
+
+	snprintf(path, sizeof(path), DAX_DEVICES "/%s/size", dev);
+	rc = read_u64(path, &info->size);
+	if (!rc)
+		rc = read_attr_u64(dev, "section_size", &info->section_size);
+	if (!rc)
+		rc = read_attr_u64(dev, "sections", &val);
+	if (rc)
+		return rc;
+	info->sections = val;
+	if (!read_attr_u64(dev, "target_node", &val))
+		info->target_node = (int)val;
+	else
+		info->target_node = -1;
+	read_attr_u64(dev, "first_memory_block", &info->first_memory_block);
+	read_attr_u64(dev, "unaligned_bytes", &info->unaligned_bytes);
+	if (read_attr_str(dev, "memmap", info->memmap, sizeof(info->memmap)))
+		snprintf(info->memmap, sizeof(info->memmap), "unknown");
+	if (read_attr_str(dev, "metadata", info->metadata, sizeof(info->metadata)))
+		snprintf(info->metadata, sizeof(info->metadata), "unknown");
+	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", dev);
+	info->chardev = path_exists(path);
+
+	if (seclist_init(&info->vol, info->sections) ||
+	    seclist_init(&info->persist, info->sections) ||
+	    seclist_init(&info->online, info->sections)) {
+		kmp_info_free(info);
+		return -ENOMEM;
+	}
+	rc = kmp_info_read_lists(info);
+	if (rc)
+		kmp_info_free(info);
+	return rc;
+}
+
+void kmp_info_free(struct kmp_info *info)
+{
+	seclist_free(&info->vol);
+	seclist_free(&info->persist);
+	seclist_free(&info->online);
+}
+
+/**
+ * kmp_move_section() - make one section volatile or persistent
+ * @info: its device
+ * @dir: where to
+ * @section: the section
+ *
+ * Return: 0 or the driver's negative errno (-EBUSY: pages could not be
+ * migrated, ...).
+ */
+int kmp_move_section(const struct kmp_info *info, enum move_dir dir,
+		     unsigned long section)
+{
+	char path[PATH_MAX], val[32];
+
+	attr_path(path, sizeof(path), info->name,
+		  dir == TO_VOLATILE ? "volatile" : "persistent");
+	snprintf(val, sizeof(val), "%lu", section);
+	return sysfs_write(path, val);
+}
+
+static bool all_zero(const unsigned char *p, size_t len, size_t *first)
+{
+	const uint64_t *w = (const uint64_t *)p;
+	size_t i, n = len / sizeof(*w);
+
+	for (i = 0; i < n; i++) {
+		if (w[i]) {
+			for (*first = i * sizeof(*w); !p[*first]; (*first)++)
+				;
+			return false;
+		}
+	}
+	for (i = n * sizeof(*w); i < len; i++) {
+		if (p[i]) {
+			*first = i;
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * kmp_section_has_data() - does a persistent section hold non-zero bytes?
+ * @info: its device
+ * @section: the section, persistent
+ * @offset: the first non-zero byte's offset in the section, if any
+ *
+ * Reads the section through /dev/kmem_pmem/daxX.Y: mapped if the device
+ * allows it, else with pread().
+ *
+ * Return: 1 if it does, 0 if it is all zeroes, or a negative errno
+ * (-ENOENT: no character device to read it through).
+ */
+int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
+			 uint64_t *offset)
+{
+	const size_t chunk = 1 << 20;
+	uint64_t base = section * info->section_size, done;
+	char path[PATH_MAX];
+	unsigned char *buf;
+	size_t first;
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", info->name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+
+	buf = mmap(NULL, info->section_size, PROT_READ, MAP_SHARED, fd, base);
+	if (buf != MAP_FAILED) {
+		if (!all_zero(buf, info->section_size, &first)) {
+			*offset = first;
+			rc = 1;
+		}
+		munmap(buf, info->section_size);
+		close(fd);
+		return rc;
+	}
+
+	buf = malloc(chunk);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (done = 0; done < info->section_size; ) {
+		size_t want = info->section_size - done < chunk ?
+			      info->section_size - done : chunk;
+		ssize_t n = pread(fd, buf, want, base + done);
+
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0) {
+			rc = -EIO;
+			break;
+		}
+		if (!all_zero(buf, n, &first)) {
+			*offset = done + first;
+			rc = 1;
+			break;
+		}
+		done += n;
+	}
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/**
+ * memblock_state() - the state of a memory block
+ * @block: its number (memoryN)
+ * @buf: "online", "offline" or "going-offline"
+ * @len: size of @buf
+ *
+ * Return: 0, -ENOENT if the block does not exist (section not added).
+ */
+int memblock_state(uint64_t block, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), MEMORY_DIR "/memory%" PRIu64 "/state", block);
+	return sysfs_read(path, buf, len);
+}
+
+/**
+ * memblock_zone() - the zone of an online memory block
+ * @block: its number
+ * @buf: "Movable", "Normal", ...; for an offline block, the first zone it
+ *	could be onlined to
+ * @len: size of @buf
+ *
+ * Return: 0 or a negative errno.
+ */
+int memblock_zone(uint64_t block, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	snprintf(path, sizeof(path), MEMORY_DIR "/memory%" PRIu64 "/valid_zones",
+		 block);
+	rc = sysfs_read(path, buf, len);
+	if (!rc)
+		buf[strcspn(buf, " ")] = '\0';
+	return rc;
+}
+
+/**
+ * memblock_online_movable() - online a memory block into ZONE_MOVABLE
+ * @block: its number
+ *
+ * As libdaxctl's online_one_memblock(): an online block is left alone,
+ * and a failed write that finds the block online anyway (someone else
+ * onlined it) is not an error.
+ *
+ * Return: 0 or a negative errno.
+ */
+int memblock_online_movable(uint64_t block)
+{
+	char path[PATH_MAX], state[32];
+	int rc;
+
+	rc = memblock_state(block, state, sizeof(state));
+	if (rc)
+		return rc;
+	if (!strcmp(state, "online"))
+		return 0;
+	snprintf(path, sizeof(path), MEMORY_DIR "/memory%" PRIu64 "/state", block);
+	rc = sysfs_write(path, "online_movable");
+	if (rc && !memblock_state(block, state, sizeof(state)) &&
+	    !strcmp(state, "online"))
+		rc = 0;
+	return rc;
+}
+
+/**
+ * kmp_metadata_probe() - does an unbound dax device carry kmem_pmem metadata?
+ * @dev: "daxX.Y", not bound to kmem_pmem
+ *
+ * Return: 1 if it does, 0 if it does not, -EOPNOTSUPP while the driver
+ * keeps no metadata on the media.
+ */
+int kmp_metadata_probe(const char *dev)
+{
+	(void)dev;
+	return -EOPNOTSUPP;
+}

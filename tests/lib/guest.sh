@@ -156,7 +156,7 @@ setup_devdax() {
 	modprobe -a nfit nd_pmem dax_pmem device_dax ||
 		fail "cannot load the nvdimm/dax modules"
 	wait_for 30 _guest_ndbus_settled
-	dev=$(_guest_first_dax)
+	dev=$(_guest_first_dax) || true
 	if [[ -z $dev ]]; then
 		ndctl create-namespace -f -e namespace0.0 --mode=devdax --map=mem >&2 ||
 			fail "ndctl create-namespace --mode=devdax failed"

@@ -16,7 +16,8 @@ vm_between=
 
 # parse_directives SCRIPT
 parse_directives() {
-	local script=$1 line n=0 key val var
+	local script=$1 line n=0 key val var where
+	where=$(realpath --relative-to=. "$script")
 	local -A seen=()
 	while IFS= read -r line || [[ -n $line ]]; do
 		n=$((n + 1))
@@ -27,18 +28,18 @@ parse_directives() {
 		key=${BASH_REMATCH[1]}
 		val=${BASH_REMATCH[2]%"${BASH_REMATCH[2]##*[![:space:]]}"}
 		if [[ -n ${seen[$key]:-} ]]; then
-			echo "FAIL: $script:$n: vm-$key given twice"
+			echo "FAIL: $where:$n: vm-$key given twice"
 			return 1
 		fi
 		seen[$key]=1
 		case $key in
 		nvdimm|maxmem)
-			[[ $val =~ ^[1-9][0-9]*[KMGT]?$ ]] || { echo "FAIL: $script:$n: vm-$key: bad size '$val'"; return 1; } ;;
+			[[ $val =~ ^[1-9][0-9]*[KMGT]?$ ]] || { echo "FAIL: $where:$n: vm-$key: bad size '$val'"; return 1; } ;;
 		timeout|boots)
-			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $script:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;
+			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $where:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;
 		cmdline|cpu|between) ;;
 		*)
-			echo "FAIL: $script:$n: unknown directive vm-$key"
+			echo "FAIL: $where:$n: unknown directive vm-$key"
 			return 1 ;;
 		esac
 		var=vm_$key

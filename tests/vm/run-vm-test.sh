@@ -53,6 +53,15 @@ verdict() {
 	esac
 }
 
+# The failure reasons gathered so far, on one line.
+join_reasons() {
+	local r out=
+	for r in "${reasons[@]}"; do
+		out+="${out:+; }$r"
+	done
+	echo "$out"
+}
+
 parse_directives "$script" || exit 2
 
 kernel=/boot/vmlinuz-$KVER
@@ -119,13 +128,13 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 
 	if ((qrc == 124 || qrc == 137)); then
 		reasons+=("timeout after ${vm_timeout}s (boot $boot)")
-		verdict FAIL "$(IFS=';'; echo "${reasons[*]}")"
+		verdict FAIL "$(join_reasons)"
 	fi
 	if [[ ! -f $logdir/boot$boot.rc ]]; then
 		why=$(grep -m1 -E 'Kernel panic|kmp-init:' "$console" | sed 's/^\[[^]]*\] //')
 		[[ $qrc != 0 ]] && why="qemu exit $qrc: $(tail -n1 "$logdir/boot$boot.qemu.log")"
 		reasons+=("no result (boot $boot)${why:+: $why}")
-		verdict FAIL "$(IFS=';'; echo "${reasons[*]}")"
+		verdict FAIL "$(join_reasons)"
 	fi
 	rc=$(< "$logdir/boot$boot.rc")
 	last=$(grep -v '^[[:space:]]*$' "$output" | tail -n1 | tr -d '\r')
@@ -134,7 +143,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 	elif [[ $rc != 0 ]]; then
 		reasons+=("exit $rc (boot $boot)${last:+: $last}")
 	fi
-	((${#reasons[@]} == 0)) || verdict FAIL "$(IFS=';'; echo "${reasons[*]}")"
+	((${#reasons[@]} == 0)) || verdict FAIL "$(join_reasons)"
 
 	if ((boot < vm_boots)) && [[ -n $vm_between ]]; then
 		if ! KMP_NVDIMM_IMG=$img KMP_OUT=$logdir/out KMP_BOOT=$boot \

@@ -16,6 +16,7 @@
 #   test_*          tests/unit/test_*.c, userspace unit tests (run-unit.sh)
 #   selftest-*      tests/vm/selftest/*.sh, the VM harness's own checks
 #   everything else tests/integration/*.sh, VM tests (vm/run-vm-test.sh)
+#   demo            tests/demo/demo.sh, what `make demo` shows, as a VM test
 # V=1 shows each test's output as it runs.
 set -uo pipefail
 
@@ -34,10 +35,11 @@ done
 for f in tests/integration/*.sh; do
 	[[ -e $f ]] && add "$(basename "$f" .sh)" vm "$f"
 done
+add demo vm tests/demo/demo.sh
 
 if (($# > 0)); then
 	want=$1
-	want=${want#unit/} want=${want#integration/}
+	want=${want#unit/} want=${want#integration/} want=${want#demo/}
 	want=$(basename "$want")
 	want=${want%.c} want=${want%.sh}
 	for i in "${!names[@]}"; do

@@ -9,7 +9,7 @@
 #
 #   NAME     the test's name (default: SCRIPT's basename without .sh)
 #   DIR      log directory (default: build/test-logs/NAME); emptied first
-#   verbose  stream the test's output (also V=1 in the environment)
+#   verbose  stream the test's output to stderr (also V=1 in the environment)
 #
 # Environment: KVER (kernel to boot, default scripts/kver.sh),
 # KMP_KEEP_IMG=1 keeps the NVDIMM backing file (its path is printed).
@@ -103,7 +103,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 	output=$logdir/boot$boot.out
 	: > "$output"
 	if [[ $verbose == 1 ]]; then
-		tail -n +1 -f "$output" &
+		tail -n +1 -f "$output" >&2 &
 		tail_pid=$!
 	fi
 	start=$SECONDS

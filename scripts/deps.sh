@@ -14,7 +14,7 @@ pkgs="
 	linux-image-amd64 linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static cpio kmod
 	numactl libnuma-dev stress-ng jq
-	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev
+	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
 	asciidoctor gnuplot-nox
 "
 if [ -n "$KVER" ]; then

@@ -31,6 +31,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "dax-private.h"
 #include "bus.h"
@@ -159,6 +160,39 @@ static struct kmp_dev *kmp_adopt_orphan(struct dev_dax *dev_dax,
 	return found;
 }
 
+struct kmp_remove_all_work {
+	struct work_struct work;
+	struct kmp_dev *kdev;
+	unsigned long left;
+};
+
+static void kmp_remove_all_fn(struct work_struct *work)
+{
+	struct kmp_remove_all_work *w =
+		container_of(work, struct kmp_remove_all_work, work);
+
+	mutex_lock(&w->kdev->move_lock);
+	w->left = kmp_remove_all(w->kdev);
+	mutex_unlock(&w->kdev->move_lock);
+}
+
+/*
+ * Offlining gives up with -EINTR as soon as the calling task has a signal
+ * pending, and the task unbinding us may well have one: a shell gets
+ * SIGCHLD whenever a background job ends. Unbind cannot be retried, so do
+ * the removal from a worker, which takes no signals.
+ */
+static unsigned long kmp_remove_all_unsignalled(struct kmp_dev *kdev)
+{
+	struct kmp_remove_all_work w = { .kdev = kdev };
+
+	INIT_WORK_ONSTACK(&w.work, kmp_remove_all_fn);
+	queue_work(system_unbound_wq, &w.work);
+	flush_work(&w.work);
+	destroy_work_on_stack(&w.work);
+	return w.left;
+}
+
 /*
  * Give every volatile section back and free @kdev; whatever cannot be
  * given back keeps @kdev alive as an orphan (see the top of this file).
@@ -168,9 +202,7 @@ static void kmp_detach(struct kmp_dev *kdev)
 	struct device *dev = kmp_device(kdev);
 	unsigned long *map, left;
 
-	mutex_lock(&kdev->move_lock);
-	left = kmp_remove_all(kdev);
-	mutex_unlock(&kdev->move_lock);
+	left = kmp_remove_all_unsignalled(kdev);
 
 	if (!left) {
 		kmp_dev_destroy(kdev);

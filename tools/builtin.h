@@ -28,6 +28,10 @@ int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 int online_section(struct pmemctl_args *a, const struct kmp_info *info,
 		   uint32_t s);
 
+/* cmd_restore.c */
+int online_volatile(struct pmemctl_args *a, const char *name,
+		    struct json_object *arr);
+
 /* common.c */
 void pm_err(const struct pmemctl_args *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -14,19 +14,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <daxctl/libdaxctl.h>
 
 #include "builtin.h"
 #include "size.h"
 
-/* Bring the volatile sections of a bound device online. */
-static int restore_online(struct pmemctl_args *a, const char *name,
-			  struct json_object *arr)
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/**
+ * online_volatile() - online the volatile sections of a device that are not
+ * @a: the command line (--dry-run, --no-online, --quiet)
+ * @name: the device, bound to kmem_pmem
+ * @arr: if not NULL, add the device's JSON object to this array
+ *
+ * In the hole-keeping order; progress and a summary on stderr.
+ *
+ * Return: the exit code.
+ */
+int online_volatile(struct pmemctl_args *a, const char *name,
+		    struct json_object *arr)
 {
 	struct move_plan plan = { 0 };
 	struct kmp_info info;
 	unsigned int done = 0, failed = 0;
+	double t0 = now();
 	uint32_t i;
 	int rc;
 
@@ -66,9 +85,10 @@ static int restore_online(struct pmemctl_args *a, const char *name,
 		uint64_t ram, pm, dm;
 
 		kmp_info_accounting(&info, &ram, &pm, &dm);
-		pm_info(a, "%s: %lu volatile sections, %lu online (%u onlined now): %s of RAM on node %d",
+		pm_info(a, "%s: %lu volatile sections, %lu online (%u onlined now, %.2f s): %s of RAM on node %d",
 			name, seclist_count(&info.vol), seclist_count(&info.online),
-			done, fmt_size(ram, sz, sizeof(sz)), info.target_node);
+			done, now() - t0, fmt_size(ram, sz, sizeof(sz)),
+			info.target_node);
 	}
 	if (arr)
 		json_object_array_add(arr, kmp_info_to_json(&info, false));
@@ -103,7 +123,7 @@ static int restore_one(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 			return rc;
 		pm_info(a, "%s: bound to kmem_pmem", name);
 	}
-	return restore_online(a, name, arr);
+	return online_volatile(a, name, arr);
 }
 
 /**

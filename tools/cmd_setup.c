@@ -16,6 +16,9 @@
  *     memory is online (with --force: after offlining it).
  *  3. It is bound to kmem_pmem (new_id, as daxctl binds kmem), and goes
  *     back to device_dax if that fails.
+ *  4. Sections the driver made volatile as it bound are onlined if the
+ *     kernel's auto-online policy did not (unless --no-online), as daxctl
+ *     reconfigure-device --mode=system-ram does.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -413,6 +416,10 @@ int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	rc = bind_to_kmp(a, ctx, name);
 	if (rc)
 		return rc;
+	/* The driver may have made sections volatile as it bound. */
+	rc = online_volatile(a, name, NULL);
+	if (rc)
+		return rc;
 
 	rc = kmp_info_read(name, &info);
 	if (rc) {
@@ -420,10 +427,11 @@ int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 		       name, strerror(-rc));
 		return EXIT_FAILED;
 	}
-	pm_info(a, "%s: %s kmem_pmem: %lu sections of %s, %lu volatile, metadata %s",
+	pm_info(a, "%s: %s kmem_pmem: %lu sections of %s, %lu volatile (%lu online), metadata %s",
 		name, strcmp(drv, KMP_DRIVER) ? "bound to" : "already bound to",
 		info.sections, fmt_size(info.section_size, sz, sizeof(sz)),
-		seclist_count(&info.vol), info.metadata);
+		seclist_count(&info.vol), seclist_count(&info.online),
+		info.metadata);
 	if (a->json) {
 		struct json_object *o = kmp_info_to_json(&info, false);
 

@@ -72,7 +72,7 @@ static const struct cmd_desc {
 	  O_JSON | O_VERBOSE, 1, 1 },
 	{ CMD_SETUP, "setup", "<namespaceX.Y|daxX.Y>",
 	  "make a pmem namespace a devdax device and bind it to kmem_pmem",
-	  O_JSON | O_QUIET | O_FORCE, 1, 1 },
+	  O_JSON | O_QUIET | O_FORCE | O_NO_ONLINE, 1, 1 },
 	{ CMD_VOLATILE, "volatile", "<daxX.Y> <sections>",
 	  "make sections volatile: System RAM on the device's node",
 	  O_JSON | O_QUIET | O_FORCE | O_NO_ONLINE, 2, 2 },

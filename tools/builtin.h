@@ -42,6 +42,7 @@ void pm_info(const struct pmemctl_args *a, const char *fmt, ...)
 int open_kmp_dev(const struct pmemctl_args *a, const char *arg,
 		 struct kmp_info *info);
 void print_json(struct json_object *j);
+double now_seconds(void);
 
 /* json.c */
 struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail);

@@ -18,18 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "builtin.h"
 #include "size.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Volatile sections need their struct pages somewhere: refuse early. */
 static int check_memmap(struct pmemctl_args *a, const struct kmp_info *info)
@@ -220,7 +211,7 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 		warn_policy(a);
 	}
 
-	t0 = now();
+	t0 = now_seconds();
 	for (i = 0; i < plan.nr_steps; i++) {
 		const struct move_step *st = &plan.steps[i];
 
@@ -264,7 +255,7 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 			seclist_count(&moved) == 1 ? "" : "s", where,
 			text ? text : "?",
 			fmt_size(seclist_count(&moved) * info.section_size, sz,
-				 sizeof(sz)), now() - t0);
+				 sizeof(sz)), now_seconds() - t0);
 		free(text);
 		rc = EXIT_OK;
 	}

@@ -14,20 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <daxctl/libdaxctl.h>
 
 #include "builtin.h"
 #include "size.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /**
  * online_volatile() - online the volatile sections of a device that are not
@@ -45,7 +36,7 @@ int online_volatile(struct pmemctl_args *a, const char *name,
 	struct move_plan plan = { 0 };
 	struct kmp_info info;
 	unsigned int done = 0, failed = 0;
-	double t0 = now();
+	double t0 = now_seconds();
 	uint32_t i;
 	int rc;
 
@@ -87,7 +78,7 @@ int online_volatile(struct pmemctl_args *a, const char *name,
 		kmp_info_accounting(&info, &ram, &pm, &dm);
 		pm_info(a, "%s: %lu volatile sections, %lu online (%u onlined now, %.2f s): %s of RAM on node %d",
 			name, seclist_count(&info.vol), seclist_count(&info.online),
-			done, now() - t0, fmt_size(ram, sz, sizeof(sz)),
+			done, now_seconds() - t0, fmt_size(ram, sz, sizeof(sz)),
 			info.target_node);
 	}
 	if (arr)

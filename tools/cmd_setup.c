@@ -432,6 +432,11 @@ int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 		info.sections, fmt_size(info.section_size, sz, sizeof(sz)),
 		seclist_count(&info.vol), seclist_count(&info.online),
 		info.metadata);
+	if (strcmp(info.memmap, "pmem"))
+		pm_warn(a, "%s: memmap is '%s': %s", name, info.memmap,
+			strcmp(info.memmap, "dram") ?
+			"no section can be made volatile until the kernel is booted with memory_hotplug.memmap_on_memory=1 (see 'pmemctl check')" :
+			"volatile sections' struct pages take DRAM");
 	if (a->json) {
 		struct json_object *o = kmp_info_to_json(&info, false);
 

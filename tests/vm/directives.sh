@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Header directives of a VM test (sourced by run-vm-test.sh). They are
 # `# vm-NAME: VALUE` lines in the script's leading comment block; see
@@ -13,6 +14,7 @@ vm_boots=1
 vm_maxmem=16G
 vm_cpu=
 vm_between=
+vm_dmesg_allow=
 
 # parse_directives SCRIPT
 parse_directives() {
@@ -38,6 +40,10 @@ parse_directives() {
 		timeout|boots)
 			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $where:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;
 		cmdline|cpu|between) ;;
+		dmesg-allow)
+			key=dmesg_allow
+			{ awk -v re="$val" 'BEGIN { if ("" ~ re) exit 0 }' 2>/dev/null && [[ -n $val ]]; } ||
+				{ echo "FAIL: $where:$n: vm-dmesg-allow: bad regex '$val'"; return 1; } ;;
 		*)
 			echo "FAIL: $where:$n: unknown directive vm-$key"
 			return 1 ;;

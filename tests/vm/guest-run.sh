@@ -39,5 +39,12 @@ echo "kmp: boot $KMP_BOOT: $KMP_TEST exited with $rc" > /dev/kmsg
 dmesg > "$share/boot$KMP_BOOT.dmesg"
 echo "$rc" > "$share/boot$KMP_BOOT.rc"
 sync
+
+# Power off synchronously: reboot(2) from busybox never returns. (The sysrq
+# poweroff is asynchronous: PID 1 must not exit meanwhile, nor exec anything
+# from the 9p root as it goes away.)
+shopt -s execfail
+# shellcheck disable=SC2093 # falls through only if the exec fails
+exec /bin/busybox poweroff -f
 echo o > /proc/sysrq-trigger
-sleep 30
+while :; do read -r -t 60 _ <> /dev/ttyS1 || true; done

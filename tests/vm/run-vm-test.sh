@@ -123,7 +123,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 	echo "boot $boot: $((SECONDS - start)) s, qemu exit $qrc" >> "$logdir/harness.log"
 
 	dmesg_file=$logdir/boot$boot.dmesg
-	bad=$(dmesg_problems "$dmesg_file" "$console")
+	bad=$(dmesg_problems "$vm_dmesg_allow" "$dmesg_file" "$console")
 	[[ -n $bad ]] && reasons+=("dmesg: $bad (boot $boot)")
 
 	if ((qrc == 124 || qrc == 137)); then

@@ -60,11 +60,18 @@ static int check_data(struct pmemctl_args *a, const struct kmp_info *info,
 	for (i = 0; i < plan->nr_steps; i++)
 		if (plan->steps[i].write)
 			seclist_set(&todo, plan->steps[i].section);
-	if (!seclist_count(&todo) || a->force) {
+	if (!seclist_count(&todo)) {
 		seclist_free(&todo);
 		return EXIT_OK;
 	}
 	text = seclist_format_alloc(&todo);
+	if (a->force) {
+		pm_warn(a, "%s: --force: whatever sections %s hold is discarded",
+			info->name, text ? text : "?");
+		free(text);
+		seclist_free(&todo);
+		return EXIT_OK;
+	}
 	if (!info->chardev) {
 		pm_err(a, "%s: cannot check that sections %s hold no data: " KMP_CHARDEV_DIR "/%s does not exist; use --force to discard whatever they hold",
 		       info->name, text ? text : "?", info->name);
@@ -72,6 +79,9 @@ static int check_data(struct pmemctl_args *a, const struct kmp_info *info,
 		seclist_free(&todo);
 		return EXIT_REFUSED;
 	}
+	if (seclist_count(&todo) > 1)
+		pm_info(a, "%s: checking that sections %s hold no data", info->name,
+			text ? text : "?");
 	free(text);
 
 	if (seclist_init(&dirty, info->sections)) {

@@ -106,6 +106,22 @@ expect_exit 0 persistent --json -q $dev 4-30
 [[ -z $err ]] || fail "--quiet printed: $err"
 jqe '.persistent == "4-30" and .volatile == "0-3"'
 
+step "bash completion offers devices, options and the sections to move"
+. tools/pmemctl.bash-completion
+completions() {
+	COMP_WORDS=("$@") COMP_CWORD=$(($# - 1)) COMPREPLY=()
+	_pmemctl || true
+	echo "${COMPREPLY[*]}"
+}
+[[ $(completions pmemctl st) == status ]] || fail "completion of 'st': $(completions pmemctl st)"
+[[ $(completions pmemctl status "") == "$dev" ]] || fail "no $dev to complete"
+[[ $(completions pmemctl volatile "$dev" "") == "all 4-30" ]] ||
+	fail "volatile $dev offers '$(completions pmemctl volatile "$dev" "")'"
+[[ $(completions pmemctl persistent "$dev" "") == "all 0-3" ]] ||
+	fail "persistent $dev offers '$(completions pmemctl persistent "$dev" "")'"
+[[ $(completions pmemctl persistent --j) == --json ]] || fail "no --json for persistent"
+[[ $(completions pmemctl setup "") == *namespace0.0* ]] || fail "setup does not offer namespace0.0"
+
 step "volatile: refused without --force unless the data can be checked"
 if [[ -e /dev/kmem_pmem/$dev ]]; then
 	expect_exit 0 volatile $dev 4-7

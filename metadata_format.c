@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The on-media table of section uses: its format, encoding and checks.
+ *
+ * Like the info blocks of drivers/nvdimm (pfn_devs.c) and its label index
+ * (label.c), the table carries a signature, a uuid, a version, the
+ * geometry it describes, and a checksum, all little-endian; and it is kept
+ * twice, so that an update is atomic: the new version goes to the copy not
+ * in use, with a higher sequence number, and only a complete, valid copy
+ * can win. A torn write leaves the older copy current.
+ *
+ * A copy is:
+ *
+ *	offset	size	field
+ *	0	16	signature "KMEM_PMEM_META\0\0"
+ *	16	16	uuid
+ *	32	4	version (1)
+ *	36	4	header size (4096)
+ *	40	8	sequence number
+ *	48	8	device size in bytes
+ *	56	8	section size in bytes
+ *	64	8	offset of section 0 from the device start
+ *	72	8	number of sections
+ *	80	8	table size in bytes (a multiple of 4096)
+ *	88	8	checksum: Fletcher-64 of header and table, this field 0
+ *	96	4000	zero
+ *	4096	n	one byte per section: 0 persistent, 1 volatile; zero padded
+ *
+ * Pure logic: built into the module and into the userspace unit tests.
+ */
+#include "metadata_format.h"
+
+#ifndef __KERNEL__
+#include <string.h>
+#else
+#include <linux/string.h>
+#endif
+
+#define OFF_SIG		0
+#define OFF_UUID	16
+#define OFF_VERSION	32
+#define OFF_HDR_SIZE	36
+#define OFF_SEQ		40
+#define OFF_DEV_SIZE	48
+#define OFF_SEC_SIZE	56
+#define OFF_FIRST	64
+#define OFF_NR		72
+#define OFF_TABLE_SIZE	80
+#define OFF_CHECKSUM	88
+
+static void put_le(u8 *p, u64 v, int bytes)
+{
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+static u64 get_le(const u8 *p, int bytes)
+{
+	u64 v = 0;
+	int i;
+
+	for (i = 0; i < bytes; i++)
+		v |= (u64)p[i] << (8 * i);
+	return v;
+}
+
+static u64 table_size(u64 nr_sections)
+{
+	return (nr_sections + KMP_META_ALIGN - 1) / KMP_META_ALIGN * KMP_META_ALIGN;
+}
+
+/**
+ * kmp_meta_copy_size() - bytes of one copy of the table
+ * @nr_sections: sections it describes
+ *
+ * Return: header plus table, a multiple of 4 KiB.
+ */
+u64 kmp_meta_copy_size(u64 nr_sections)
+{
+	return KMP_META_HDR_SIZE + table_size(nr_sections);
+}
+
+/**
+ * kmp_meta_place() - choose where the two copies of the table live
+ * @range_size: bytes of the device
+ * @layout: the device's sections; section 0 is taken away if needed
+ * @place: filled in on success
+ *
+ * The table costs no section when the device's unaligned head (the usual
+ * devdax case: 126 MiB) or tail is large enough; otherwise it takes the
+ * smallest unit the device can spare, section 0, which then is no longer a
+ * section. Deterministic for a geometry, so section numbers are stable.
+ *
+ * Return: 0, or -ENOSPC if no section would be left.
+ */
+int kmp_meta_place(u64 range_size, struct kmp_layout *layout,
+		   struct kmp_meta_place *place)
+{
+	u64 need;
+
+	place->copy_size = kmp_meta_copy_size(layout->nr_sections);
+	need = 2 * place->copy_size;
+	if (layout->head_bytes >= need) {
+		place->offset = 0;
+		return 0;
+	}
+	if (layout->tail_bytes >= need) {
+		place->offset = range_size - layout->tail_bytes;
+		return 0;
+	}
+	if (layout->nr_sections < 2 || layout->section_size < need)
+		return -ENOSPC;
+	place->offset = layout->head_bytes;
+	layout->start += layout->section_size;
+	layout->head_bytes += layout->section_size;
+	layout->nr_sections--;
+	return 0;
+}
+
+struct fletcher {
+	u32 lo;
+	u64 hi;
+};
+
+/* Feed @len bytes (a multiple of 4) as 32-bit little-endian words. */
+static void fletcher_add(struct fletcher *f, const u8 *buf, u64 len)
+{
+	u64 i;
+
+	for (i = 0; i + 4 <= len; i += 4) {
+		f->lo += (u32)get_le(buf + i, 4);
+		f->hi += f->lo;
+	}
+}
+
+/**
+ * kmp_fletcher64() - Fletcher-64 checksum over 32-bit little-endian words
+ * @buf: data, a multiple of 4 bytes long
+ * @len: bytes
+ *
+ * Return: the checksum (as nd_fletcher64() of drivers/nvdimm computes it).
+ */
+u64 kmp_fletcher64(const u8 *buf, u64 len)
+{
+	struct fletcher f = { 0, 0 };
+
+	fletcher_add(&f, buf, len);
+	return f.hi << 32 | f.lo;
+}
+
+/**
+ * kmp_meta_encode() - write one copy of the table
+ * @meta: the header fields (version, header and table sizes are filled in)
+ * @table: meta->nr_sections entries, KMP_META_PERSISTENT or KMP_META_VOLATILE
+ * @buf: kmp_meta_copy_size(meta->nr_sections) bytes, overwritten
+ */
+void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf)
+{
+	u64 size = kmp_meta_copy_size(meta->nr_sections);
+
+	memset(buf, 0, size);
+	memcpy(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN);
+	memcpy(buf + OFF_UUID, meta->uuid, sizeof(meta->uuid));
+	put_le(buf + OFF_VERSION, KMP_META_VERSION, 4);
+	put_le(buf + OFF_HDR_SIZE, KMP_META_HDR_SIZE, 4);
+	put_le(buf + OFF_SEQ, meta->seq, 8);
+	put_le(buf + OFF_DEV_SIZE, meta->device_size, 8);
+	put_le(buf + OFF_SEC_SIZE, meta->section_size, 8);
+	put_le(buf + OFF_FIRST, meta->first_section, 8);
+	put_le(buf + OFF_NR, meta->nr_sections, 8);
+	put_le(buf + OFF_TABLE_SIZE, table_size(meta->nr_sections), 8);
+	memcpy(buf + KMP_META_HDR_SIZE, table, meta->nr_sections);
+	put_le(buf + OFF_CHECKSUM, kmp_fletcher64(buf, size), 8);
+}
+
+/**
+ * kmp_meta_decode() - check and read one copy of the table
+ * @buf: the copy as found on the media; its table follows the header
+ * @buf_size: bytes available at @buf
+ * @meta: filled in when the copy is valid
+ *
+ * The caller finds the table at @buf + KMP_META_HDR_SIZE. The checksum is
+ * verified in place: @buf is not modified.
+ *
+ * Return: KMP_META_VALID or why the copy cannot be used.
+ */
+enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
+				      struct kmp_meta *meta)
+{
+	struct fletcher f = { 0, 0 };
+	u64 nr, tsize, size, sum, i;
+	u8 zero[8] = { 0 };
+
+	if (buf_size < KMP_META_HDR_SIZE ||
+	    memcmp(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN))
+		return KMP_META_BLANK;
+	if (get_le(buf + OFF_VERSION, 4) != KMP_META_VERSION ||
+	    get_le(buf + OFF_HDR_SIZE, 4) != KMP_META_HDR_SIZE)
+		return KMP_META_BAD_VERSION;
+
+	nr = get_le(buf + OFF_NR, 8);
+	tsize = get_le(buf + OFF_TABLE_SIZE, 8);
+	size = KMP_META_HDR_SIZE + tsize;
+	if (tsize != table_size(nr) || size > buf_size || size < tsize)
+		return KMP_META_BAD_SIZE;
+
+	/* Checksum with its own field counted as zero. */
+	fletcher_add(&f, buf, OFF_CHECKSUM);
+	fletcher_add(&f, zero, sizeof(zero));
+	fletcher_add(&f, buf + OFF_CHECKSUM + 8, size - OFF_CHECKSUM - 8);
+	sum = f.hi << 32 | f.lo;
+	if (sum != get_le(buf + OFF_CHECKSUM, 8))
+		return KMP_META_BAD_CHECKSUM;
+
+	for (i = 0; i < nr; i++)
+		if (buf[KMP_META_HDR_SIZE + i] > KMP_META_VOLATILE)
+			return KMP_META_BAD_ENTRY;
+
+	memcpy(meta->uuid, buf + OFF_UUID, sizeof(meta->uuid));
+	meta->version = KMP_META_VERSION;
+	meta->seq = get_le(buf + OFF_SEQ, 8);
+	meta->device_size = get_le(buf + OFF_DEV_SIZE, 8);
+	meta->section_size = get_le(buf + OFF_SEC_SIZE, 8);
+	meta->first_section = get_le(buf + OFF_FIRST, 8);
+	meta->nr_sections = nr;
+	return KMP_META_VALID;
+}
+
+/**
+ * kmp_meta_verdict_str() - a verdict for a log line
+ * @verdict: the verdict
+ *
+ * Return: a short description.
+ */
+const char *kmp_meta_verdict_str(enum kmp_meta_verdict verdict)
+{
+	switch (verdict) {
+	case KMP_META_VALID:
+		return "valid";
+	case KMP_META_BLANK:
+		return "no signature";
+	case KMP_META_BAD_CHECKSUM:
+		return "bad checksum";
+	case KMP_META_BAD_VERSION:
+		return "unknown version";
+	case KMP_META_BAD_SIZE:
+		return "bad table size";
+	case KMP_META_BAD_ENTRY:
+		return "bad table entry";
+	}
+	return "?";
+}
+
+/**
+ * kmp_meta_geometry_matches() - does a valid copy describe this device?
+ * @meta: the decoded copy
+ * @range_size: bytes of the device now
+ * @layout: the device's sections now
+ *
+ * Return: true if device size, section size, first section and number of
+ * sections all match.
+ */
+bool kmp_meta_geometry_matches(const struct kmp_meta *meta, u64 range_size,
+			       const struct kmp_layout *layout)
+{
+	return meta->device_size == range_size &&
+	       meta->section_size == layout->section_size &&
+	       meta->first_section == layout->head_bytes &&
+	       meta->nr_sections == layout->nr_sections;
+}
+
+/**
+ * kmp_meta_pick() - which copy is current
+ * @a: verdict of copy 0
+ * @seq_a: its sequence number, if valid
+ * @b: verdict of copy 1
+ * @seq_b: its sequence number, if valid
+ *
+ * A valid copy beats an invalid one (a torn update); of two valid copies
+ * the higher sequence number wins.
+ *
+ * Return: 0 or 1 for the current copy, -ENOENT if both are blank (no table
+ * yet), -EBADMSG if no copy is valid and one is not blank (corrupt).
+ */
+int kmp_meta_pick(enum kmp_meta_verdict a, u64 seq_a,
+		  enum kmp_meta_verdict b, u64 seq_b)
+{
+	if (a == KMP_META_VALID && b == KMP_META_VALID)
+		return seq_b > seq_a ? 1 : 0;
+	if (a == KMP_META_VALID)
+		return 0;
+	if (b == KMP_META_VALID)
+		return 1;
+	if (a == KMP_META_BLANK && b == KMP_META_BLANK)
+		return -ENOENT;
+	return -EBADMSG;
+}

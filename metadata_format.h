@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KMP_METADATA_FORMAT_H
+#define KMP_METADATA_FORMAT_H
+
+#include "pure_types.h"
+#include "section_layout.h"
+
+/*
+ * On-media table of section uses: two copies, each a 4 KiB header followed
+ * by one byte per section, padded to 4 KiB. See metadata_format.c.
+ */
+#define KMP_META_SIG		"KMEM_PMEM_META\0\0"
+#define KMP_META_SIG_LEN	16
+#define KMP_META_VERSION	1
+#define KMP_META_HDR_SIZE	4096
+#define KMP_META_ALIGN		4096
+
+/* Recorded use of a section in the table. */
+#define KMP_META_PERSISTENT	0
+#define KMP_META_VOLATILE	1
+
+/**
+ * struct kmp_meta - a decoded header, in CPU byte order
+ * @uuid: identifies the device's table (and so its data)
+ * @version: layout version, KMP_META_VERSION
+ * @seq: copy sequence number: the valid copy with the higher one is current
+ * @device_size: bytes of the whole device
+ * @section_size: bytes per section
+ * @first_section: offset of section 0 from the start of the device
+ * @nr_sections: number of sections, and of table entries
+ */
+struct kmp_meta {
+	u8 uuid[16];
+	u32 version;
+	u64 seq;
+	u64 device_size;
+	u64 section_size;
+	u64 first_section;
+	u64 nr_sections;
+};
+
+/* What a copy holds. */
+enum kmp_meta_verdict {
+	KMP_META_VALID,
+	KMP_META_BLANK,		/* no signature: never written */
+	KMP_META_BAD_CHECKSUM,
+	KMP_META_BAD_VERSION,
+	KMP_META_BAD_SIZE,	/* table size in the header does not fit */
+	KMP_META_BAD_ENTRY,	/* a table entry is neither 0 nor 1 */
+};
+
+/* Where the table lives in a device. */
+struct kmp_meta_place {
+	u64 offset;		/* from the start of the device */
+	u64 copy_size;		/* bytes per copy; two copies back to back */
+};
+
+u64 kmp_meta_copy_size(u64 nr_sections);
+int kmp_meta_place(u64 range_size, struct kmp_layout *layout,
+		   struct kmp_meta_place *place);
+void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf);
+enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
+				      struct kmp_meta *meta);
+const char *kmp_meta_verdict_str(enum kmp_meta_verdict verdict);
+bool kmp_meta_geometry_matches(const struct kmp_meta *meta, u64 range_size,
+			       const struct kmp_layout *layout);
+int kmp_meta_pick(enum kmp_meta_verdict a, u64 seq_a,
+		  enum kmp_meta_verdict b, u64 seq_b);
+u64 kmp_fletcher64(const u8 *buf, u64 len);
+
+#endif /* KMP_METADATA_FORMAT_H */

@@ -75,8 +75,9 @@ logdir=$(realpath "$logdir")
 mkdir -p "$repo/build/vm"
 work=$(mktemp -d "$repo/build/vm/run.$name.XXXXXX")
 img=$work/nvdimm.img
-tail_pid=
+tail_pid='' qemu_pid=''
 cleanup() {
+	[[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null
 	[[ -n $tail_pid ]] && kill "$tail_pid" 2>/dev/null
 	if [[ ${KMP_KEEP_IMG:-0} == 1 ]]; then
 		echo "NVDIMM backing file kept: $img" >&2
@@ -85,6 +86,7 @@ cleanup() {
 	fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 truncate -s "$vm_nvdimm" "$img" || verdict FAIL "cannot create the NVDIMM backing file"
 
 # Single-quote VALUE for a shell (busybox sh in the initramfs reads this).
@@ -112,8 +114,11 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 		--nvdimm-img "$img" --nvdimm-size "$vm_nvdimm" \
 		--maxmem "$vm_maxmem" --cpu "$vm_cpu" \
 		--log-dir "$logdir" --console "$console" --output "$output" \
-		--timeout "$vm_timeout" > "$logdir/boot$boot.qemu.log" 2>&1
+		--timeout "$vm_timeout" > "$logdir/boot$boot.qemu.log" 2>&1 &
+	qemu_pid=$!
+	wait "$qemu_pid"
 	qrc=$?
+	qemu_pid=
 	if [[ -n $tail_pid ]]; then
 		sleep 0.3
 		kill "$tail_pid" 2>/dev/null

@@ -61,28 +61,73 @@ struct device *kmp_device(struct kmp_dev *kdev)
 	return kdev->dev_dax ? &kdev->dev_dax->dev : NULL;
 }
 
-static struct kmp_dev *kmp_dev_create(struct dev_dax *dev_dax,
-				      const struct kmp_layout *layout)
+static void kmp_dev_release(struct kref *ref)
 {
-	u64 span = layout->nr_sections * layout->section_size;
-	struct device *dev = &dev_dax->dev;
-	struct kmp_dev *kdev;
-	int rc = -ENOMEM;
+	struct kmp_dev *kdev = container_of(ref, struct kmp_dev, ref);
 
-	kdev = kvzalloc(struct_size(kdev, state, layout->nr_sections), GFP_KERNEL);
+	kvfree(kdev->map_count);
+	kvfree(kdev->recorded);
+	kfree(kdev->name);
+	kvfree(kdev);
+}
+
+/**
+ * kmp_dev_put() - drop a reference to a device's state
+ * @kdev: the device
+ */
+void kmp_dev_put(struct kmp_dev *kdev)
+{
+	kref_put(&kdev->ref, kmp_dev_release);
+}
+
+static struct kmp_dev *kmp_dev_alloc(struct dev_dax *dev_dax,
+				     const struct range *range,
+				     const struct kmp_layout *layout,
+				     const struct kmp_meta_place *place)
+{
+	u64 n = layout->nr_sections;
+	struct kmp_dev *kdev;
+
+	kdev = kvzalloc(struct_size(kdev, state, n), GFP_KERNEL);
 	if (!kdev)
-		return ERR_PTR(-ENOMEM);
-	kdev->name = kstrdup(dev_name(dev), GFP_KERNEL);
-	if (!kdev->name)
-		goto err_name;
-	mutex_init(&kdev->move_lock);
-	kdev->dev_dax = dev_dax;
+		return NULL;
+	kref_init(&kdev->ref);
+	kdev->name = kstrdup(dev_name(&dev_dax->dev), GFP_KERNEL);
+	kdev->recorded = kvzalloc(n, GFP_KERNEL);
+	kdev->map_count = kvcalloc(n, sizeof(*kdev->map_count), GFP_KERNEL);
+	if (!kdev->name || !kdev->recorded || !kdev->map_count) {
+		kmp_dev_put(kdev);
+		return NULL;
+	}
+	init_rwsem(&kdev->lock);
+	mutex_init(&kdev->files_lock);
+	INIT_LIST_HEAD(&kdev->files);
+	kdev->range_start = range->start;
+	kdev->range_size = range_len(range);
 	kdev->layout = *layout;
+	kdev->place = *place;
 	kdev->nid = dev_dax->target_node;
 	kdev->base_pfn = PHYS_PFN(layout->start);
 	kdev->pages_per_section = PHYS_PFN(layout->section_size);
 	kdev->memmap = KMP_MEMMAP_PMEM;
-	kdev->nr_in_state[KMP_PERSISTENT] = layout->nr_sections;
+	kdev->meta_current = -1;
+	kdev->nr_in_state[KMP_PERSISTENT] = n;
+	return kdev;
+}
+
+static struct kmp_dev *kmp_dev_create(struct dev_dax *dev_dax,
+				      const struct range *range,
+				      const struct kmp_layout *layout,
+				      const struct kmp_meta_place *place)
+{
+	u64 span = layout->nr_sections * layout->section_size;
+	struct device *dev = &dev_dax->dev;
+	struct kmp_dev *kdev;
+	int rc;
+
+	kdev = kmp_dev_alloc(dev_dax, range, layout, place);
+	if (!kdev)
+		return ERR_PTR(-ENOMEM);
 
 	init_node_memory_type(kdev->nid, kmp_slowmem_type);
 
@@ -99,10 +144,11 @@ static struct kmp_dev *kmp_dev_create(struct dev_dax *dev_dax,
 		goto err_res;
 	}
 	/*
-	 * As in kmem: flags of System RAM, and BUSY left clear so that the
-	 * hot-added sections can become its children.
+	 * BUSY cleared so that hot-added sections can become its children,
+	 * as in kmem; but not flagged System RAM as kmem does: persistent
+	 * sections are not RAM, and must stay mappable with memremap().
 	 */
-	kdev->res->flags = IORESOURCE_SYSTEM_RAM;
+	kdev->res->flags = IORESOURCE_MEM;
 
 	spin_lock(&kmp_state_lock);
 	list_add(&kdev->list, &kmp_devices);
@@ -113,25 +159,23 @@ err_res:
 	memory_group_unregister(kdev->mgid);
 err_group:
 	clear_node_memory_type(kdev->nid, kmp_slowmem_type);
-	kfree(kdev->name);
-err_name:
-	kvfree(kdev);
+	kmp_dev_put(kdev);
 	return ERR_PTR(rc);
 }
 
-/* Undo kmp_dev_create(); every section must be persistent. */
+/* Undo kmp_dev_create(); every section must be out of the page allocator. */
 static void kmp_dev_destroy(struct kmp_dev *kdev)
 {
 	spin_lock(&kmp_state_lock);
 	list_del(&kdev->list);
 	spin_unlock(&kmp_state_lock);
 
+	kmp_meta_close(kdev);
 	remove_resource(kdev->res);
 	kfree(kdev->res);
 	memory_group_unregister(kdev->mgid);
 	clear_node_memory_type(kdev->nid, kmp_slowmem_type);
-	kfree(kdev->name);
-	kvfree(kdev);
+	kmp_dev_put(kdev);
 }
 
 /* An orphan left by an earlier unbind of the same device, or NULL. */
@@ -147,10 +191,12 @@ static struct kmp_dev *kmp_adopt_orphan(struct dev_dax *dev_dax,
 		    kdev->layout.section_size == layout->section_size &&
 		    kdev->nid == dev_dax->target_node) {
 			found = kdev;
-			kdev->dev_dax = dev_dax;
 			break;
 		}
 	}
+	/* Claimed under the lock: only one bind can adopt it. */
+	if (found)
+		found->dev_dax = dev_dax;
 	spin_unlock(&kmp_state_lock);
 
 	if (found) {
@@ -160,20 +206,25 @@ static struct kmp_dev *kmp_adopt_orphan(struct dev_dax *dev_dax,
 	return found;
 }
 
-struct kmp_remove_all_work {
+struct kmp_unbind_work {
 	struct work_struct work;
 	struct kmp_dev *kdev;
 	unsigned long left;
 };
 
-static void kmp_remove_all_fn(struct work_struct *work)
+/*
+ * Cut off the char device's users, take every section out of the page
+ * allocator (they stay recorded as they are), and mark @kdev unbound.
+ */
+static void kmp_unbind_fn(struct work_struct *work)
 {
-	struct kmp_remove_all_work *w =
-		container_of(work, struct kmp_remove_all_work, work);
+	struct kmp_unbind_work *w = container_of(work, struct kmp_unbind_work, work);
+	struct kmp_dev *kdev = w->kdev;
 
-	mutex_lock(&w->kdev->move_lock);
-	w->left = kmp_remove_all(w->kdev);
-	mutex_unlock(&w->kdev->move_lock);
+	down_write(&kdev->lock);
+	kmp_chardev_revoke(kdev);
+	w->left = kmp_remove_all(kdev);
+	up_write(&kdev->lock);
 }
 
 /*
@@ -182,11 +233,11 @@ static void kmp_remove_all_fn(struct work_struct *work)
  * SIGCHLD whenever a background job ends. Unbind cannot be retried, so do
  * the removal from a worker, which takes no signals.
  */
-static unsigned long kmp_remove_all_unsignalled(struct kmp_dev *kdev)
+static unsigned long kmp_unbind_unsignalled(struct kmp_dev *kdev)
 {
-	struct kmp_remove_all_work w = { .kdev = kdev };
+	struct kmp_unbind_work w = { .kdev = kdev };
 
-	INIT_WORK_ONSTACK(&w.work, kmp_remove_all_fn);
+	INIT_WORK_ONSTACK(&w.work, kmp_unbind_fn);
 	queue_work(system_unbound_wq, &w.work);
 	flush_work(&w.work);
 	destroy_work_on_stack(&w.work);
@@ -202,9 +253,11 @@ static void kmp_detach(struct kmp_dev *kdev)
 	struct device *dev = kmp_device(kdev);
 	unsigned long *map, left;
 
-	left = kmp_remove_all_unsignalled(kdev);
-
+	left = kmp_unbind_unsignalled(kdev);
 	if (!left) {
+		down_write(&kdev->lock);
+		kdev->dev_dax = NULL;
+		up_write(&kdev->lock);
 		kmp_dev_destroy(kdev);
 		return;
 	}
@@ -218,44 +271,49 @@ static void kmp_detach(struct kmp_dev *kdev)
 
 	/* Keep the module, and with it @kdev, until the device is bound again. */
 	__module_get(THIS_MODULE);
+	down_write(&kdev->lock);
 	kdev->dev_dax = NULL;
+	up_write(&kdev->lock);
 }
 
-static bool initial_volatile(void)
+/**
+ * kmp_initial_volatile() - are sections of a new table volatile?
+ *
+ * Return: true unless the module was loaded with initial_mode=persistent.
+ */
+bool kmp_initial_volatile(void)
 {
 	return !strcmp(initial_mode, "volatile");
 }
 
-/* Bring a newly bound device's sections into their initial use. */
-static void kmp_initial_moves(struct kmp_dev *kdev)
+/* Bring back as RAM every section the table records volatile. */
+static void kmp_restore(struct kmp_dev *kdev)
 {
-	unsigned long *map;
+	unsigned long *map, i;
 	int rc = -ENOMEM;
 
-	if (!initial_volatile())
-		return;
-
-	map = bitmap_alloc(kdev->layout.nr_sections, GFP_KERNEL);
+	map = bitmap_zalloc(kdev->layout.nr_sections, GFP_KERNEL);
 	if (map) {
-		bitmap_fill(map, kdev->layout.nr_sections);
-		mutex_lock(&kdev->move_lock);
+		down_write(&kdev->lock);
+		for (i = 0; i < kdev->layout.nr_sections; i++)
+			if (kdev->recorded[i] == KMP_META_VOLATILE)
+				__set_bit(i, map);
 		rc = kmp_make_volatile(kdev, map);
-		mutex_unlock(&kdev->move_lock);
+		up_write(&kdev->lock);
 		bitmap_free(map);
 	}
-	if (rc)
+	if (rc && rc != -EUCLEAN)
 		dev_warn(kmp_device(kdev), "only %llu of %llu sections made volatile: %d\n",
 			 kdev->layout.nr_sections - READ_ONCE(kdev->nr_in_state[KMP_PERSISTENT]),
 			 kdev->layout.nr_sections, rc);
 }
 
-static int kmp_probe(struct dev_dax *dev_dax)
+/* The device's sections and the table's place, or why it cannot be used. */
+static int kmp_geometry(struct dev_dax *dev_dax, struct kmp_layout *layout,
+			struct kmp_meta_place *place)
 {
 	struct device *dev = &dev_dax->dev;
-	struct kmp_layout layout;
 	struct range *range;
-	struct kmp_dev *kdev;
-	int rc;
 
 	/*
 	 * Slow memory mixed into a node with faster memory would be
@@ -273,34 +331,68 @@ static int kmp_probe(struct dev_dax *dev_dax)
 	}
 
 	range = &dev_dax->ranges[0].range;
-	rc = kmp_layout_compute(range->start, range_len(range),
-				memory_block_size_bytes(), &layout);
-	if (rc) {
-		dev_warn(dev, "rejecting %#llx-%#llx: no whole section of %lu MiB after alignment\n",
+	if (kmp_layout_compute(range->start, range_len(range),
+			       memory_block_size_bytes(), layout) ||
+	    kmp_meta_place(range_len(range), layout, place)) {
+		dev_warn(dev, "rejecting %#llx-%#llx: no whole section of %lu MiB after alignment and the section table\n",
 			 range->start, range->end, memory_block_size_bytes() >> 20);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int kmp_probe(struct dev_dax *dev_dax)
+{
+	struct device *dev = &dev_dax->dev;
+	struct kmp_meta_place place;
+	struct kmp_layout layout;
+	struct kmp_dev *kdev;
+	int rc;
+
+	rc = kmp_geometry(dev_dax, &layout, &place);
+	if (rc)
+		return rc;
 
 	kdev = kmp_adopt_orphan(dev_dax, &layout);
 	if (!kdev) {
-		kdev = kmp_dev_create(dev_dax, &layout);
+		kdev = kmp_dev_create(dev_dax, &dev_dax->ranges[0].range,
+				      &layout, &place);
 		if (IS_ERR(kdev))
 			return PTR_ERR(kdev);
+		down_write(&kdev->lock);
+		kdev->dev_dax = dev_dax;
+		rc = kmp_meta_open(kdev);
+		up_write(&kdev->lock);
+		if (rc) {
+			kmp_dev_destroy(kdev);
+			return rc;
+		}
 	}
+	down_write(&kdev->lock);
+	kdev->bind_gen++;
+	up_write(&kdev->lock);
 	dev_set_drvdata(dev, kdev);
 
 	rc = kmp_sysfs_add(kdev);
-	if (rc) {
-		dev_set_drvdata(dev, NULL);
-		kmp_detach(kdev);
-		return rc;
-	}
+	if (rc)
+		goto err_sysfs;
+	rc = kmp_chardev_add(kdev);
+	if (rc)
+		goto err_chardev;
 
-	dev_info(dev, "%llu sections of %llu MiB at %#llx on node %d; %llu bytes unaligned\n",
+	dev_info(dev, "%llu sections of %llu MiB at %#llx on node %d; %llu bytes unaligned; table at %#llx: %s\n",
 		 layout.nr_sections, layout.section_size >> 20, layout.start,
-		 kdev->nid, layout.head_bytes + layout.tail_bytes);
-	kmp_initial_moves(kdev);
+		 kdev->nid, layout.head_bytes + layout.tail_bytes,
+		 place.offset, kmp_meta_status_str(kdev));
+	kmp_restore(kdev);
 	return 0;
+
+err_chardev:
+	kmp_sysfs_remove(kdev);
+err_sysfs:
+	dev_set_drvdata(dev, NULL);
+	kmp_detach(kdev);
+	return rc;
 }
 
 static void kmp_remove(struct dev_dax *dev_dax)
@@ -309,6 +401,7 @@ static void kmp_remove(struct dev_dax *dev_dax)
 
 	/* Waits for sysfs writers; no move can start after this. */
 	kmp_sysfs_remove(kdev);
+	kmp_chardev_remove(kdev);
 	kmp_detach(kdev);
 	dev_set_drvdata(&dev_dax->dev, NULL);
 }
@@ -322,7 +415,7 @@ static int __init kmp_init(void)
 {
 	int rc;
 
-	if (!initial_volatile() && strcmp(initial_mode, "persistent")) {
+	if (!kmp_initial_volatile() && strcmp(initial_mode, "persistent")) {
 		pr_err("initial_mode must be volatile or persistent, not '%s'\n",
 		       initial_mode);
 		return -EINVAL;

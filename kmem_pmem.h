@@ -5,11 +5,16 @@
 #ifndef KMEM_PMEM_H
 #define KMEM_PMEM_H
 
+#include <linux/atomic.h>
+#include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/miscdevice.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "metadata_format.h"
 #include "section_layout.h"
 
 struct dev_dax;
@@ -31,6 +36,13 @@ enum kmp_state {
 	KMP_NR_STATES,
 };
 
+/* State of the on-media table (the "metadata" file). */
+enum kmp_meta_status {
+	KMP_META_OK,
+	KMP_META_NEW,
+	KMP_META_CORRUPT,
+};
+
 /* Where the struct pages of volatile sections live (the "memmap" file). */
 enum kmp_memmap {
 	KMP_MEMMAP_PMEM,
@@ -41,34 +53,66 @@ enum kmp_memmap {
 /**
  * struct kmp_dev - one device-dax instance driven by kmem_pmem
  * @list: entry on kmp_devices
- * @dev_dax: the bound device; NULL while orphaned (unbound with sections
- *	that could not be removed, see driver.c)
+ * @ref: the binding (or orphan) holds one, each open char device file one
+ * @dev_dax: the bound device; NULL while unbound or orphaned (unbound with
+ *	sections that could not be removed, see driver.c)
+ * @bind_gen: counts binds, so files opened under an earlier one are refused
  * @name: the device's name, kept for messages and as the resource name
  * @res: the sections' span, claimed from iomem_resource; parent of the
  *	"System RAM (kmem_pmem)" resources of volatile sections
+ * @range_start: physical start of the whole device
+ * @range_size: bytes of the whole device
  * @layout: the sections' geometry
  * @nid: NUMA node the RAM appears on
  * @mgid: memory group of all sections
  * @base_pfn: first pfn of section 0
  * @pages_per_section: pages in one section
- * @memmap: where volatile sections' struct pages live, under @move_lock
- * @move_lock: serialises section moves (sysfs writes, bind, unbind)
+ * @lock: held for writing by section moves (sysfs writes, bind, unbind)
+ *	and table updates, for reading by char device accesses; protects
+ *	@memmap, @recorded, the table below and @dev_dax for the char device
+ * @memmap: where volatile sections' struct pages live
+ * @meta_status: state of the on-media table
+ * @place: where the table lives in the device
+ * @meta: both copies of the table, mapped
+ * @meta_hdr: header of the current copy
+ * @meta_current: the current copy, 0 or 1, or -1 before the first write
+ * @recorded: per section what the table says, KMP_META_PERSISTENT or
+ *	KMP_META_VOLATILE
+ * @map_count: per section, the char device mappings covering it
+ * @misc: the char device /dev/kmem_pmem/<name>
+ * @files: open char device files, under @files_lock
+ * @files_lock: protects @files
  * @nr_in_state: sections per state, under kmp_state_lock
  * @state: one enum kmp_state per section; written under kmp_state_lock and
  *	by kmp_set_state() only, which keeps @nr_in_state in sync
  */
 struct kmp_dev {
 	struct list_head list;
+	struct kref ref;
 	struct dev_dax *dev_dax;
+	unsigned int bind_gen;
 	const char *name;
 	struct resource *res;
+	u64 range_start;
+	u64 range_size;
 	struct kmp_layout layout;
 	int nid;
 	int mgid;
 	unsigned long base_pfn;
 	unsigned long pages_per_section;
+	struct rw_semaphore lock;
 	enum kmp_memmap memmap;
-	struct mutex move_lock;
+	enum kmp_meta_status meta_status;
+	struct kmp_meta_place place;
+	void *meta;
+	struct kmp_meta meta_hdr;
+	int meta_current;
+	u8 *recorded;
+	atomic_t *map_count;
+	struct miscdevice misc;
+	bool misc_registered;
+	struct list_head files;
+	struct mutex files_lock;
 	unsigned long nr_in_state[KMP_NR_STATES];
 	u8 state[];
 };
@@ -100,12 +144,32 @@ u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i);
 extern bool allow_dram_memmap;
 extern const char *kmp_ram_name;
 
+/* metadata.c: the on-media table of section uses */
+int kmp_meta_open(struct kmp_dev *kdev);
+void kmp_meta_close(struct kmp_dev *kdev);
+int kmp_meta_record(struct kmp_dev *kdev);
+int kmp_meta_reinit(struct kmp_dev *kdev);
+const char *kmp_meta_status_str(struct kmp_dev *kdev);
+
+/* pmem_access.c: reaching persistent sections' bytes */
+void *kmp_pmem_map(struct kmp_dev *kdev, u64 offset, size_t len);
+void kmp_pmem_unmap(void *addr);
+void kmp_pmem_flush(void *addr, size_t len);
+int kmp_scrub_section(struct kmp_dev *kdev, unsigned long i);
+
+/* chardev.c: /dev/kmem_pmem/daxX.Y */
+int kmp_chardev_add(struct kmp_dev *kdev);
+void kmp_chardev_remove(struct kmp_dev *kdev);
+void kmp_chardev_revoke(struct kmp_dev *kdev);
+
 /* sysfs.c */
 int kmp_sysfs_add(struct kmp_dev *kdev);
 void kmp_sysfs_remove(struct kmp_dev *kdev);
 
 /* driver.c */
 struct device *kmp_device(struct kmp_dev *kdev);
+void kmp_dev_put(struct kmp_dev *kdev);
+bool kmp_initial_volatile(void);
 
 #define KMP_STATE_BIT(s)	(1U << (s))
 #define KMP_VOLATILE_STATES	(KMP_STATE_BIT(KMP_OFFLINE) | KMP_STATE_BIT(KMP_ONLINE))

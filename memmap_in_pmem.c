@@ -87,7 +87,7 @@ static void refuse_dram_memmap(struct kmp_dev *kdev)
  * The section is onlined right away only if the kernel's auto-online policy
  * says so; otherwise it waits, offline, for userspace to online it.
  *
- * Context: process context, @kdev->move_lock held.
+ * Context: process context, @kdev->lock held for writing.
  * Return: 0, -EOPNOTSUPP if the memmap cannot be kept in the section and
  * DRAM for it is not allowed, or the error of add_memory_driver_managed().
  */
@@ -96,7 +96,7 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 	u64 start = kmp_section_start(kdev, i);
 	int rc;
 
-	lockdep_assert_held(&kdev->move_lock);
+	lockdep_assert_held_write(&kdev->lock);
 
 	rc = add_one(kdev, i, MHP_MEMMAP_ON_MEMORY);
 	/* 6.1 refuses the flag when booted without memmap_on_memory=1. */
@@ -140,7 +140,7 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
  * Offlines (migrating every page away) and removes the section in one call;
  * on failure the kernel re-onlines it, so it stays volatile and usable.
  *
- * Context: process context, @kdev->move_lock held.
+ * Context: process context, @kdev->lock held for writing.
  * Return: 0, or the error of offline_and_remove_memory(): -EBUSY when pages
  * cannot be migrated, -EINTR when a signal interrupted the migration.
  */
@@ -149,7 +149,7 @@ int kmp_remove_section(struct kmp_dev *kdev, unsigned long i)
 	u64 start = kmp_section_start(kdev, i);
 	int rc;
 
-	lockdep_assert_held(&kdev->move_lock);
+	lockdep_assert_held_write(&kdev->lock);
 
 	rc = offline_and_remove_memory(start, kdev->layout.section_size);
 	if (rc)

@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 
 #include "kmem_pmem.h"
+#include "metadata_format.h"
 #include "section_order.h"
 
 DEFINE_SPINLOCK(kmp_state_lock);
@@ -55,7 +56,7 @@ static void set_state(struct kmp_dev *kdev, unsigned long i, enum kmp_state stat
  * @kdev: the device
  * @i: section index
  *
- * Return: the state; stable only while @kdev->move_lock is held, and even
+ * Return: the state; stable only while @kdev->lock is held, and even
  * then KMP_OFFLINE and KMP_ONLINE may change under the caller's feet.
  */
 enum kmp_state kmp_get_state(struct kmp_dev *kdev, unsigned long i)
@@ -123,10 +124,25 @@ static u32 *sections_to_move(struct kmp_dev *kdev, const unsigned long *map,
 	return ids;
 }
 
-/* persistent -> volatile for one section. */
+/*
+ * persistent -> volatile for one section: record "volatile" on the media
+ * first, then hot-add. A crash in between brings the section back as RAM,
+ * which is what the user asked for; never the other way round.
+ */
 static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 {
 	int rc;
+
+	if (atomic_read(&kdev->map_count[i]))
+		return -EBUSY;
+	if (kdev->recorded[i] != KMP_META_VOLATILE) {
+		kdev->recorded[i] = KMP_META_VOLATILE;
+		rc = kmp_meta_record(kdev);
+		if (rc) {
+			kdev->recorded[i] = KMP_META_PERSISTENT;
+			return rc;
+		}
+	}
 
 	/* The notifier moves KMP_ADDING to KMP_ONLINE if the kernel onlines it. */
 	set_state(kdev, i, KMP_ADDING);
@@ -138,17 +154,45 @@ static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 	else if (kdev->state[i] == KMP_ADDING)
 		kmp_set_state(kdev, i, KMP_OFFLINE);
 	spin_unlock(&kmp_state_lock);
+
+	if (rc) {
+		/* Nothing was added: the section's bytes are as they were. */
+		kdev->recorded[i] = KMP_META_PERSISTENT;
+		kmp_meta_record(kdev);
+	}
 	return rc;
 }
 
-/* volatile -> persistent for one section. */
-static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
+/* Out of the page allocator, still recorded volatile: for unbind. */
+static int take_section_out(struct kmp_dev *kdev, unsigned long i)
 {
 	int rc = kmp_remove_section(kdev, i);
 
 	if (!rc)
 		set_state(kdev, i, KMP_PERSISTENT);
 	return rc;
+}
+
+/*
+ * volatile -> persistent for one section: remove it, zero all of it, and
+ * only then record "persistent" (until then the char device refuses it). A
+ * crash before the record brings the section back as RAM.
+ */
+static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
+{
+	int rc = take_section_out(kdev, i);
+
+	if (rc)
+		return rc;
+	rc = kmp_scrub_section(kdev, i);
+	if (rc) {
+		dev_warn(kmp_device(kdev), "section %lu cannot be scrubbed (%d): making it RAM again\n",
+			 i, rc);
+		make_section_volatile(kdev, i);
+		return rc;
+	}
+	kdev->recorded[i] = KMP_META_PERSISTENT;
+	return kmp_meta_record(kdev);
 }
 
 /*
@@ -180,7 +224,7 @@ static int move_sections(struct kmp_dev *kdev, const u32 *ids, u32 n,
  * Sections already volatile are left alone. Stops at the first section that
  * fails; the ones moved before stay volatile.
  *
- * Context: @kdev->move_lock held.
+ * Context: @kdev->lock held for writing.
  * Return: 0 or the first error.
  */
 int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
@@ -188,7 +232,9 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
 	u32 n, *ids;
 	int rc;
 
-	lockdep_assert_held(&kdev->move_lock);
+	lockdep_assert_held_write(&kdev->lock);
+	if (kdev->meta_status == KMP_META_CORRUPT)
+		return -EUCLEAN;
 
 	ids = sections_to_move(kdev, map, KMP_STATE_BIT(KMP_PERSISTENT), &n);
 	if (IS_ERR_OR_NULL(ids))
@@ -208,7 +254,7 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
  * that fails (-EBUSY: its pages could not be migrated); that one and the
  * ones not yet reached stay volatile and usable.
  *
- * Context: @kdev->move_lock held.
+ * Context: @kdev->lock held for writing.
  * Return: 0 or the first error.
  */
 int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
@@ -216,7 +262,9 @@ int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
 	u32 n, *ids;
 	int rc;
 
-	lockdep_assert_held(&kdev->move_lock);
+	lockdep_assert_held_write(&kdev->lock);
+	if (kdev->meta_status == KMP_META_CORRUPT)
+		return -EUCLEAN;
 
 	ids = sections_to_move(kdev, map, KMP_VOLATILE_STATES, &n);
 	if (IS_ERR_OR_NULL(ids))
@@ -282,13 +330,15 @@ void kmp_notifier_unregister(void)
 }
 
 /**
- * kmp_remove_all() - make every section persistent, as far as possible
+ * kmp_remove_all() - take every volatile section out of the page allocator
  * @kdev: the device
  *
- * Unlike kmp_make_persistent() this goes on past sections that cannot be
- * removed: on unbind, every section we can give back must be given back.
+ * For unbind: the sections stay recorded volatile on the media (and come
+ * back as RAM at the next bind), so they are not scrubbed. Unlike
+ * kmp_make_persistent() this goes on past sections that cannot be removed:
+ * every section we can give back must be given back.
  *
- * Context: @kdev->move_lock held.
+ * Context: @kdev->lock held for writing.
  * Return: the number of sections still volatile.
  */
 unsigned long kmp_remove_all(struct kmp_dev *kdev)
@@ -296,7 +346,7 @@ unsigned long kmp_remove_all(struct kmp_dev *kdev)
 	unsigned long *map;
 	u32 n, k, *ids;
 
-	lockdep_assert_held(&kdev->move_lock);
+	lockdep_assert_held_write(&kdev->lock);
 
 	map = bitmap_alloc(kdev->layout.nr_sections, GFP_KERNEL);
 	if (!map)
@@ -308,7 +358,7 @@ unsigned long kmp_remove_all(struct kmp_dev *kdev)
 		goto out;
 	kmp_order_offline(ids, n, lowest_online(kdev));
 	for (k = 0; k < n; k++) {
-		make_section_persistent(kdev, ids[k]);
+		take_section_out(kdev, ids[k]);
 		cond_resched();
 	}
 	kvfree(ids);

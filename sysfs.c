@@ -77,13 +77,31 @@ static ssize_t memmap_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(memmap);
 
-/* No on-media table yet: every bind starts from the module's default. */
 static ssize_t metadata_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "none\n");
+	return sysfs_emit(buf, "%s\n", kmp_meta_status_str(to_kmp_dev(dev)));
 }
-static DEVICE_ATTR_RO(metadata);
+
+/* "init" replaces a corrupt table by a new one: see metadata.c. */
+static ssize_t metadata_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	struct kmp_dev *kdev = to_kmp_dev(dev);
+	int rc;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!sysfs_streq(buf, "init"))
+		return -EINVAL;
+	rc = down_write_killable(&kdev->lock);
+	if (rc)
+		return rc;
+	rc = kmp_meta_reinit(kdev);
+	up_write(&kdev->lock);
+	return rc ? rc : count;
+}
+static DEVICE_ATTR_RW(metadata);
 
 /* Print the sections in @states as a list; -EFBIG if it exceeds a page. */
 static ssize_t show_list(struct kmp_dev *kdev, unsigned int states, char *buf)
@@ -144,11 +162,11 @@ static ssize_t move_store(struct device *dev, const char *buf, size_t count,
 	if (rc)
 		goto out;
 
-	rc = mutex_lock_interruptible(&kdev->move_lock);
+	rc = down_write_killable(&kdev->lock);
 	if (rc)
 		goto out;
 	rc = move(kdev, map);
-	mutex_unlock(&kdev->move_lock);
+	up_write(&kdev->lock);
 out:
 	bitmap_free(map);
 	return rc ? rc : count;

@@ -8,13 +8,13 @@
 # or is mounted), list and status in text and JSON, moving sections both
 # ways in the hole-keeping order with the kernel onlining them or not,
 # restore, and the exit codes and reasons of bad devices and lists.
+# shellcheck disable=SC2119 # kmp_load: no module parameters here
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 . tests/lib/pmemctl.sh
 
 pmemctl_require
 require_cmd mkfs.ext4
-MiB=$((1 << 20))
 
 step "nvdimm modules, raw namespace0.0 as /dev/pmem0"
 modprobe -a nfit nd_pmem dax_pmem device_dax || fail "cannot load the nvdimm/dax modules"

@@ -23,7 +23,7 @@ kmp_load initial_mode=persistent
 kmp_auto_online offline
 
 step "setup refuses a device_dax device that a process has open"
-sleep 60 < "/dev/$dev" &
+bash -c "exec sleep 60" < "/dev/$dev" &
 holder=$!
 holds_dev() { [[ $(readlink "/proc/$holder/fd/0") == "/dev/$dev" ]]; }
 wait_for 20 holds_dev

@@ -7,6 +7,7 @@
 # and names the parameter to add; setup still binds (persistent use works)
 # but warns; making a section volatile is refused with exit 3 and the same
 # advice, whatever --force says.
+# shellcheck disable=SC2119 # kmp_load: no module parameters here
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 . tests/lib/pmemctl.sh

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # pmemctl helpers for VM tests; source after tests/lib/guest.sh.
 #
 #   pm ARGS...              run tools/pmemctl; sets $out, $err, $rc
@@ -17,7 +18,9 @@ pm() {
 	rm -f "$o" "$e"
 	echo "\$ pmemctl $* -> exit $rc"
 	if [[ -n $err ]]; then
-		sed 's/^/  stderr: /' <<< "$err" | head -n 8
+		head -n 8 <<< "$err" | while IFS= read -r line; do
+			echo "  stderr: $line"
+		done
 	fi
 }
 

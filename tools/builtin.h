@@ -12,6 +12,7 @@
 #include "options.h"
 
 struct daxctl_ctx;
+struct daxctl_dev;
 
 int cmd_list(struct pmemctl_args *a, struct daxctl_ctx *ctx);
 int cmd_status(struct pmemctl_args *a, struct daxctl_ctx *ctx);
@@ -43,11 +44,16 @@ int open_kmp_dev(const struct pmemctl_args *a, const char *arg,
 		 struct kmp_info *info);
 void print_json(struct json_object *j);
 double now_seconds(void);
+struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name);
+
+/* media.c */
+int media_metadata(struct daxctl_dev *dev, char *state, size_t len);
 
 /* json.c */
 struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail);
 struct json_object *dax_dev_to_json(const char *dev, const char *driver,
-				    unsigned long long size, int target_node);
+				    unsigned long long size, int target_node,
+				    const char *metadata);
 void kmp_info_accounting(const struct kmp_info *info, uint64_t *ram,
 			 uint64_t *memmap_pmem, uint64_t *memmap_dram);
 int node_memory_tier(int node);

@@ -50,9 +50,11 @@ static int check_devices(struct daxctl_ctx *ctx, struct check_result *r,
 			} else if (!strcmp(info.metadata, "corrupt")) {
 				r[n].status = CHECK_FAIL;
 				snprintf(r[n].message, sizeof(r[n].message),
-					 "%s: the on-media section table is corrupt", name);
+					 "%s: its on-media table of sections is corrupt or of another geometry: every section is kept persistent",
+					 name);
 				snprintf(r[n].fix, sizeof(r[n].fix),
-					 "see the kernel log (dmesg | grep kmem_pmem)");
+					 "see the kernel log (dmesg | grep kmem_pmem); to start afresh, all sections persistent: echo init > " DAX_DEVICES "/%s/" KMP_DRIVER "/metadata",
+					 name);
 			} else {
 				r[n].status = CHECK_OK;
 				snprintf(r[n].message, sizeof(r[n].message),

@@ -178,19 +178,22 @@ int cmd_list(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 					else
 						found++;
 				} else if (a->all) {
-					char sz[FMT_SIZE_LEN];
+					char sz[FMT_SIZE_LEN], meta[16];
+					bool known = media_metadata(dev, meta, sizeof(meta)) >= 0;
 
 					found++;
 					if (arr)
 						json_object_array_add(arr,
 							dax_dev_to_json(name, drv,
 								daxctl_dev_get_size(dev),
-								daxctl_dev_get_target_node(dev)));
+								daxctl_dev_get_target_node(dev),
+								known ? meta : NULL));
 					else
-						printf("%s: driver %s, %s, node %d\n", name,
-						       drv[0] ? drv : "none",
+						printf("%s: driver %s, %s, node %d, kmem_pmem metadata %s\n",
+						       name, drv[0] ? drv : "none",
 						       S(daxctl_dev_get_size(dev), sz),
-						       daxctl_dev_get_target_node(dev));
+						       daxctl_dev_get_target_node(dev),
+						       known ? meta : "unknown");
 				}
 			}
 		}

@@ -5,10 +5,11 @@
  *
  * The split between volatile and persistent sections is recorded on the
  * media and the driver re-adds recorded volatile sections when it binds,
- * so restoring is: bind each device that carries kmem_pmem metadata (or
- * that is named) to kmem_pmem, then online the volatile sections the
- * kernel's auto-online policy left offline, in the hole-keeping order of
- * move_plan.c. Devices bound already only get the onlining.
+ * so restoring is: bind each device that carries kmem_pmem's table (found
+ * by media.c; or that is named) to kmem_pmem, then online the volatile
+ * sections the kernel's auto-online policy left offline, in the
+ * hole-keeping order of move_plan.c. Devices bound already only get the
+ * onlining.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -91,22 +92,25 @@ int online_volatile(struct pmemctl_args *a, const char *name,
 static int restore_one(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 		       const char *name, bool named, struct json_object *arr)
 {
-	char drv[64];
+	struct daxctl_dev *dev = find_dax_dev(ctx, name);
+	char drv[64], meta[16];
 	int rc;
 
-	if (dax_driver(name, drv, sizeof(drv))) {
+	if (!dev || dax_driver(name, drv, sizeof(drv))) {
 		pm_err(a, "%s: no such dax device", name);
 		return EXIT_USAGE;
 	}
 	if (strcmp(drv, KMP_DRIVER)) {
-		rc = kmp_metadata_probe(name);
-		if (rc < 0 && !named)
+		rc = media_metadata(dev, meta, sizeof(meta));
+		if (rc <= 0 && !named)
 			return EXIT_OK;
-		if (rc == 0 && !named)
-			return EXIT_OK;
+		if (rc > 0 && strcmp(meta, "ok"))
+			pm_warn(a, "%s: its kmem_pmem table is corrupt: the driver will keep every section persistent",
+				name);
 		if (a->dry_run) {
-			printf("%s: would bind to kmem_pmem (now: %s)\n", name,
-			       drv[0] ? drv : "unbound");
+			printf("%s: would bind to kmem_pmem (now: %s; kmem_pmem metadata %s)\n",
+			       name, drv[0] ? drv : "unbound",
+			       rc >= 0 ? meta : "unknown");
 			return EXIT_OK;
 		}
 		rc = bind_to_kmp(a, ctx, name);

@@ -38,18 +38,6 @@
 #include "builtin.h"
 #include "size.h"
 
-static struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-
-	daxctl_region_foreach(ctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (!strcmp(daxctl_dev_get_devname(dev), name))
-				return dev;
-	return NULL;
-}
-
 static struct ndctl_namespace *find_namespace(struct ndctl_ctx *ctx,
 					      const char *name)
 {

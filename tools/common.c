@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <daxctl/libdaxctl.h>
+
 #include "builtin.h"
 
 static void vmsg(const struct pmemctl_args *a, const char *level,
@@ -110,4 +112,17 @@ double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The libdaxctl device named @name ("daxX.Y"), or NULL. */
+struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	daxctl_region_foreach(ctx, region)
+		daxctl_dev_foreach(region, dev)
+			if (!strcmp(daxctl_dev_get_devname(dev), name))
+				return dev;
+	return NULL;
 }

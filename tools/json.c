@@ -196,11 +196,14 @@ struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail)
  * @driver: its driver, "" if none
  * @size: its size in bytes
  * @target_node: its target node
+ * @metadata: kmem_pmem's table on its media: "ok", "corrupt", "none", or
+ *	NULL if it cannot be read
  *
  * Return: the object.
  */
 struct json_object *dax_dev_to_json(const char *dev, const char *driver,
-				    unsigned long long size, int target_node)
+				    unsigned long long size, int target_node,
+				    const char *metadata)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -208,5 +211,6 @@ struct json_object *dax_dev_to_json(const char *dev, const char *driver,
 	add_str(o, "driver", driver[0] ? driver : NULL);
 	add_u64(o, "size", size);
 	add_int(o, "target_node", target_node);
+	add_str(o, "metadata", metadata);
 	return o;
 }

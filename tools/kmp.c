@@ -459,16 +459,3 @@ int memblock_online_movable(uint64_t block)
 		rc = 0;
 	return rc;
 }
-
-/**
- * kmp_metadata_probe() - does an unbound dax device carry kmem_pmem metadata?
- * @dev: "daxX.Y", not bound to kmem_pmem
- *
- * Return: 1 if it does, 0 if it does not, -EOPNOTSUPP while the driver
- * keeps no metadata on the media.
- */
-int kmp_metadata_probe(const char *dev)
-{
-	(void)dev;
-	return -EOPNOTSUPP;
-}

@@ -67,8 +67,6 @@ int kmp_move_section(const struct kmp_info *info, enum move_dir dir,
 int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
 			 uint64_t *offset);
 
-int kmp_metadata_probe(const char *dev);
-
 int memblock_state(uint64_t block, char *buf, size_t len);
 int memblock_zone(uint64_t block, char *buf, size_t len);
 int memblock_online_movable(uint64_t block);

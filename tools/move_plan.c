@@ -157,6 +157,8 @@ const char *move_error_reason(int err, enum move_dir dir, bool online)
 		return "interrupted";
 	case EEXIST:
 		return "the range is already claimed by someone else";
+	case EUCLEAN:
+		return "the device's on-media table is corrupt (see 'pmemctl check')";
 	default:
 		return "the driver refused the move";
 	}

@@ -197,7 +197,7 @@ expect_exit 0 help restore
 expect_out "usage: pmemctl restore"
 expect_exit 0 --version
 
-step "persistent all, unbound device, setup of a dax device"
+step "persistent all, unbound device, setup of a dax device with its table"
 expect_exit 0 persistent --json $dev all
 jqe '.nr_volatile == 0 and .persistent == "0-30" and .ram_bytes == 0'
 kmp_unbind $dev
@@ -206,18 +206,29 @@ expect_err "not bound to kmem_pmem (driver: none); see 'pmemctl setup $dev'"
 expect_exit 0 list
 expect_err "no dax device is bound to kmem_pmem"
 expect_exit 0 list --all --json
-jqe '.[0].dev == "dax0.0" and .[0].driver == null'
+jqe '.[0].dev == "dax0.0" and .[0].driver == null and .[0].metadata == null'
 expect_exit 0 setup --json $dev
-jqe '.driver == "kmem_pmem" and .nr_online == 31'
+jqe '.driver == "kmem_pmem" and .metadata == "ok" and .nr_volatile == 0'
 
-step "restore rebinds a named device"
-expect_exit 0 persistent $dev 2-30
+step "restore finds the table on a device_dax device and brings its RAM back"
+expect_exit 0 volatile --force $dev 0-1
 kmp_unbind $dev
-echo $dev > /sys/bus/dax/drivers/device_dax/bind 2>/dev/null ||
-	echo $dev > /sys/bus/dax/drivers/device_dax/new_id
-expect_exit 0 restore --json $dev
-jqe '.[0].dev == "dax0.0" and .[0].nr_online == .[0].nr_volatile'
+echo $dev > /sys/bus/dax/drivers/device_dax/bind
+expect_exit 0 list --all --json
+jqe '.[0].driver == "device_dax" and .[0].metadata == "ok"'
+expect_exit 0 list --all
+expect_out "dax0.0: driver device_dax, 4.00 GiB, node 1, kmem_pmem metadata ok"
+expect_exit 0 restore --dry-run
+expect_out "dax0.0: would bind to kmem_pmem (now: device_dax; kmem_pmem metadata ok)"
+expect_exit 0 restore --json
+jqe 'length == 1 and .[0].volatile == "0-1" and .[0].online == "0-1"'
 expect_err "bound to kmem_pmem"
+
+step "restore of a named device"
+kmp_unbind $dev
+echo $dev > /sys/bus/dax/drivers/device_dax/bind
+expect_exit 0 restore --json $dev
+jqe '.[0].dev == "dax0.0" and .[0].online == "0-1"'
 
 expect_exit 0 persistent $dev all
 kmp_unbind $dev

@@ -91,3 +91,54 @@ kmp_node_kib() {
 kmp_auto_online() {
 	echo "$1" > /sys/devices/system/memory/auto_online_blocks
 }
+
+#   kmp_chardev DEV             the device's char device node
+#   kmp_pattern ID BYTES        a deterministic byte stream for section ID
+#   kmp_write_pattern DEV ID    fill persistent section ID with its pattern
+#   kmp_check_pattern DEV ID    is section ID's content its pattern?
+#   kmp_check_zero DEV ID       is every byte of section ID zero?
+#   kmp_crash                   end this boot like a power cut
+
+kmp_chardev() {
+	echo "/dev/kmem_pmem/$1"
+}
+
+kmp_pattern() {
+	yes "kmp-pattern-of-section-$1-" | head -c "$2"
+}
+
+
+kmp_write_pattern() {
+	local dev=$1 id=$2 size mib
+	size=$(kmp_get "$dev" section_size)
+	mib=$((size >> 20))
+	kmp_pattern "$id" "$size" |
+		dd of="$(kmp_chardev "$dev")" bs=1M iflag=fullblock seek=$((id * mib)) conv=notrunc status=none
+}
+
+kmp_check_pattern() {
+	local dev=$1 id=$2 size mib
+	size=$(kmp_get "$dev" section_size)
+	mib=$((size >> 20))
+	cmp -s <(kmp_pattern "$id" "$size") \
+		<(dd if="$(kmp_chardev "$dev")" bs=1M skip=$((id * mib)) count="$mib" status=none)
+}
+
+kmp_check_zero() {
+	local dev=$1 id=$2 size mib
+	size=$(kmp_get "$dev" section_size)
+	mib=$((size >> 20))
+	cmp -s -n "$size" /dev/zero \
+		<(dd if="$(kmp_chardev "$dev")" bs=1M skip=$((id * mib)) count="$mib" status=none)
+}
+
+# A power cut: no shutdown, nothing written back that the kernel still
+# holds. The harness reads this boot's verdict and kernel log from its share
+# (tests/vm/guest-run.sh), so record them first: a pass, so far.
+kmp_crash() {
+	dmesg > "/run/kmp/boot$KMP_BOOT.dmesg"
+	echo 0 > "/run/kmp/boot$KMP_BOOT.rc"
+	sync
+	echo b > /proc/sysrq-trigger
+	sleep 60
+}

@@ -21,7 +21,10 @@ static const char *read_or_null(const char *path, char *buf, size_t len)
 	return sysfs_read(path, buf, len) ? NULL : buf;
 }
 
-/* Per-device verdicts: where the memmap went, the metadata. */
+/*
+ * Per-device verdicts: where the memmap went, the metadata; and devices
+ * whose media carries a table but that are not bound (not restored).
+ */
 static int check_devices(struct daxctl_ctx *ctx, struct check_result *r,
 			 int max)
 {
@@ -34,8 +37,26 @@ static int check_devices(struct daxctl_ctx *ctx, struct check_result *r,
 			const char *name = daxctl_dev_get_devname(dev);
 			struct kmp_info info;
 
-			if (n >= max || kmp_info_read(name, &info))
+			char meta[16];
+
+			if (n >= max)
 				continue;
+			if (kmp_info_read(name, &info)) {
+				/* Not bound: left behind by a boot? */
+				if (media_metadata(dev, meta, sizeof(meta)) <= 0)
+					continue;
+				memset(&r[n], 0, sizeof(r[n]));
+				r[n].name = "device";
+				r[n].status = CHECK_WARN;
+				snprintf(r[n].value, sizeof(r[n].value), "%s", name);
+				snprintf(r[n].message, sizeof(r[n].message),
+					 "%s: carries a kmem_pmem table (%s) but is not bound to kmem_pmem",
+					 name, meta);
+				snprintf(r[n].fix, sizeof(r[n].fix),
+					 "pmemctl restore (at every boot: systemctl enable pmemctl-restore.service)");
+				n++;
+				continue;
+			}
 			memset(&r[n], 0, sizeof(r[n]));
 			r[n].name = "device";
 			snprintf(r[n].value, sizeof(r[n].value), "%s", name);

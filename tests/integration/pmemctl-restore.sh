@@ -39,6 +39,8 @@ expect_exit 0 list
 expect_err "no dax device is bound to kmem_pmem"
 expect_exit 0 list --all --json
 jqe ".[0].dev == \"$dev\" and .[0].driver == \"device_dax\" and .[0].metadata == \"ok\""
+expect_exit 0 check --json
+jqe ".ok == true and any(.checks[]; .name == \"device\" and .status == \"warn\" and .value == \"$dev\" and (.fix | test(\"pmemctl restore\")))"
 expect_exit 0 restore --dry-run
 expect_out "$dev: would bind to kmem_pmem (now: device_dax; kmem_pmem metadata ok)"
 [[ -e /sys/bus/dax/drivers/device_dax/$dev ]] || fail "restore --dry-run changed the device"

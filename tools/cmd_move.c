@@ -51,6 +51,7 @@ static int check_data(struct pmemctl_args *a, const struct kmp_info *info,
 		      const struct move_plan *plan)
 {
 	struct seclist todo, dirty;
+	double t0;
 	char *text;
 	uint32_t i;
 	int rc = EXIT_OK;
@@ -83,6 +84,7 @@ static int check_data(struct pmemctl_args *a, const struct kmp_info *info,
 		pm_info(a, "%s: checking that sections %s hold no data", info->name,
 			text ? text : "?");
 	free(text);
+	t0 = now_seconds();
 
 	if (seclist_init(&dirty, info->sections)) {
 		seclist_free(&todo);
@@ -107,6 +109,14 @@ static int check_data(struct pmemctl_args *a, const struct kmp_info *info,
 			       info->name, s, off);
 			seclist_set(&dirty, s);
 		}
+	}
+	if (rc == EXIT_OK && !seclist_count(&dirty) && seclist_count(&todo) > 1) {
+		char sz[FMT_SIZE_LEN];
+
+		pm_info(a, "%s: %lu sections (%s) hold no data: checked in %.2f s",
+			info->name, seclist_count(&todo),
+			fmt_size(seclist_count(&todo) * info->section_size, sz,
+				 sizeof(sz)), now_seconds() - t0);
 	}
 	if (rc == EXIT_OK && seclist_count(&dirty)) {
 		text = seclist_format_alloc(&dirty);

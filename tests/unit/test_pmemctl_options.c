@@ -102,9 +102,9 @@ static void test_other_args(void)
 	CHECK_EQ(a.nr_devs, 2);
 	CHECK_STREQ(a.devs[1], "dax1.0");
 
-	CHECK_EQ(parse("setup", "--force", "namespace0.0", NULL), 0);
+	CHECK_EQ(parse("setup", "--force", "namespace0.0", "--no-online", NULL), 0);
 	CHECK_EQ(a.cmd, CMD_SETUP);
-	CHECK(a.force);
+	CHECK(a.force && a.no_online);
 	CHECK_STREQ(a.dev, "namespace0.0");
 
 	CHECK_EQ(parse("restore", "-n", NULL), 0);

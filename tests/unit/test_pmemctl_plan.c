@@ -148,6 +148,7 @@ static void test_reasons(void)
 	CHECK(strstr(move_error_reason(EINVAL, TO_VOLATILE, false), "memmap_on_memory"));
 	CHECK(strstr(move_error_reason(EPERM, TO_VOLATILE, false), "root"));
 	CHECK(strstr(move_error_reason(EINVAL, TO_VOLATILE, true), "movable"));
+	CHECK(strstr(move_error_reason(EUCLEAN, TO_PERSISTENT, false), "pmemctl check"));
 	CHECK(move_error_reason(12345, TO_VOLATILE, false) != NULL);
 }
 

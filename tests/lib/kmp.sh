@@ -8,6 +8,8 @@
 #   kmp_get DEV FILE            one sysfs value
 #   kmp_set DEV FILE VALUE      write a sysfs value; fails like the write does
 #   kmp_count LIST              number of ids in a list ("0-3,7" -> 5)
+#   kmp_expand LIST             the ids of a list ("0,2-4" -> "0 2 3 4")
+#   kmp_in_list ID LIST         is ID in LIST?
 #   kmp_online_all DEV          online every added-but-offline section movable
 #   kmp_node_kib NODE FIELD     a field of /sys/devices/system/node/nodeN/meminfo, in KiB
 #   kmp_auto_online POLICY      set /sys/devices/system/memory/auto_online_blocks
@@ -48,18 +50,25 @@ kmp_set() {
 }
 
 kmp_count() {
-	local list=$1 n=0 part a b
-	[[ -z $list ]] && { echo 0; return; }
-	IFS=, read -ra parts <<< "$list"
+	local ids
+	ids=$(kmp_expand "$1")
+	wc -w <<< "$ids"
+}
+
+# kmp_expand LIST: the ids of a list ("0,2-4" -> "0 2 3 4").
+kmp_expand() {
+	local part parts a b ids=()
+	IFS=, read -ra parts <<< "$1"
 	for part in "${parts[@]}"; do
-		if [[ $part == *-* ]]; then
-			a=${part%-*} b=${part#*-}
-			n=$((n + b - a + 1))
-		else
-			n=$((n + 1))
-		fi
+		a=${part%-*} b=${part#*-}
+		ids+=($(seq "$a" "$b"))
 	done
-	echo $n
+	echo "${ids[*]}"
+}
+
+# kmp_in_list ID LIST: is ID in LIST?
+kmp_in_list() {
+	[[ " $(kmp_expand "$2") " == *" $1 "* ]]
 }
 
 # Online in the hole-first order of section_order.c: one low section last.

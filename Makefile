@@ -43,3 +43,4 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(TOP)/tests/tests.mk
+-include $(TOP)/bench/bench.mk

@@ -112,7 +112,7 @@ struct kmp_dev {
 	struct miscdevice misc;
 	bool misc_registered;
 	struct list_head files;
-	struct mutex files_lock;
+	struct mutex files_lock;	/* protects @files; sleeps for unmapping */
 	unsigned long nr_in_state[KMP_NR_STATES];
 	u8 state[];
 };

@@ -50,7 +50,8 @@ void kmp_pmem_unmap(void *addr)
 void kmp_pmem_flush(void *addr, size_t len)
 {
 	arch_wb_cache_pmem(addr, len);
-	wmb();
+	/* The write-backs must complete before anything that relies on them. */
+	pmem_wmb();
 }
 
 /**
@@ -85,7 +86,8 @@ int kmp_scrub_section(struct kmp_dev *kdev, unsigned long i)
 		if (!(done & (SZ_2M - 1)))
 			cond_resched();
 	}
-	wmb();
+	/* Zeroes on the media before the section is recorded persistent. */
+	pmem_wmb();
 	kmp_pmem_unmap(addr);
 	return 0;
 }

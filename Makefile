@@ -5,6 +5,7 @@
 #   make                 module + tools
 #   make check [T=name]  unit tests and VM integration tests (tests/tests.mk)
 #   make demo            the demo VM (tests/tests.mk)
+#   make install         module (updates/, depmod) and tools on this machine
 #   make clean           back to the cloned tree
 #
 # KVER selects the kernel to build for and boot (default: the one the
@@ -21,7 +22,7 @@ KMP_DAX_INCLUDE := $(BUILD)/kernel-$(KVER)/dax
 
 export KVER KDIR
 
-.PHONY: all module tools deps clean
+.PHONY: all module tools deps clean install
 all: module tools
 
 deps:
@@ -36,6 +37,13 @@ module: $(KMP_DAX_INCLUDE)/dax-private.h
 
 tools:
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools; fi
+
+# Module into /lib/modules/$(KVER)/updates (then depmod), tools into
+# /usr/local; see docs/admin-guide.md.
+install: all
+	$(MAKE) -C $(KDIR) M=$(TOP) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) INSTALL_MOD_DIR=updates modules_install
+	depmod -a $(KVER)
+	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools install; fi
 
 clean:
 	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(TOP) clean; fi

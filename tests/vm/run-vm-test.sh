@@ -142,7 +142,9 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 		verdict FAIL "$(join_reasons)"
 	fi
 	rc=$(< "$logdir/boot$boot.rc")
-	last=$(grep -v '^[[:space:]]*$' "$output" | tail -n1 | tr -d '\r')
+	# The reason: the last FAIL:/SKIP: line of the output, else its last line.
+	last=$(tr -d '\r' < "$output" | grep -E '^(FAIL|SKIP):' | tail -n1)
+	[[ -n $last ]] || last=$(tr -d '\r' < "$output" | grep -v '^[[:space:]]*$' | tail -n1)
 	if [[ $rc == 4 && ${#reasons[@]} == 0 ]]; then
 		verdict SKIP "${last#SKIP: } (boot $boot)"
 	elif [[ $rc != 0 ]]; then

@@ -43,6 +43,14 @@ static u64 span(struct kmp_dev *kdev)
 	return kdev->layout.nr_sections * kdev->layout.section_size;
 }
 
+/* The sections that bytes [@pos, @pos + @len) of the span touch; @len > 0. */
+static void sections_of(struct kmp_dev *kdev, u64 pos, u64 len,
+			unsigned long *first, unsigned long *last)
+{
+	*first = pos / kdev->layout.section_size;
+	*last = (pos + len - 1) / kdev->layout.section_size;
+}
+
 /*
  * May @kf touch bytes [@pos, @pos + @len) of the span? Every section they
  * cover must be persistent, on the media too.
@@ -51,14 +59,14 @@ static u64 span(struct kmp_dev *kdev)
 static int check_access(struct kmp_file *kf, u64 pos, u64 len)
 {
 	struct kmp_dev *kdev = kf->kdev;
-	unsigned long i;
+	unsigned long i, first, last;
 
 	if (!kdev->dev_dax || kf->bind_gen != kdev->bind_gen)
 		return -ENODEV;
 	if (kdev->meta_status == KMP_META_CORRUPT)
 		return -EUCLEAN;
-	for (i = pos / kdev->layout.section_size;
-	     i <= (pos + len - 1) / kdev->layout.section_size; i++)
+	sections_of(kdev, pos, len, &first, &last);
+	for (i = first; i <= last; i++)
 		if (kmp_get_state(kdev, i) != KMP_PERSISTENT ||
 		    kdev->recorded[i] != KMP_META_PERSISTENT)
 			return -ENXIO;
@@ -151,12 +159,11 @@ static void count_mapping(struct vm_area_struct *vma, int delta)
 {
 	struct kmp_file *kf = vma->vm_file->private_data;
 	struct kmp_dev *kdev = kf->kdev;
-	u64 pos = (u64)vma->vm_pgoff << PAGE_SHIFT;
-	u64 last = pos + (vma->vm_end - vma->vm_start) - 1;
-	unsigned long i;
+	unsigned long i, first, last;
 
-	for (i = pos / kdev->layout.section_size;
-	     i <= last / kdev->layout.section_size; i++)
+	sections_of(kdev, (u64)vma->vm_pgoff << PAGE_SHIFT,
+		    vma->vm_end - vma->vm_start, &first, &last);
+	for (i = first; i <= last; i++)
 		atomic_add(delta, &kdev->map_count[i]);
 }
 

@@ -10,10 +10,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load initial_mode=persistent
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable initial_mode=persistent)
 n=$(kmp_get "$dev" sections)
 size=$(kmp_get "$dev" section_size)
 node=$(kmp_get "$dev" target_node)

@@ -7,10 +7,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load initial_mode=persistent
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable initial_mode=persistent)
 d=$(kmp_dir "$dev")
 n=$(kmp_get "$dev" sections)
 kmp_set "$dev" volatile 2-4

@@ -10,30 +10,25 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable)
 n=$(kmp_get "$dev" sections)
 keep="20-21"
 
 if (( KMP_BOOT == 1 )); then
 	kmp_set "$dev" persistent "$keep"
-	for i in 20 21; do kmp_write_pattern "$dev" $i; done
+	kmp_write_pattern "$dev" 20 21
 else
 	step "boot $KMP_BOOT: after a power cut"
 	[[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)'"
 	per=$(kmp_get "$dev" persistent)
 	echo "persistent: $per; online: $(kmp_get "$dev" online)"
-	for i in 20 21; do
-		kmp_check_pattern "$dev" $i || fail "section $i lost its pattern"
+	kmp_check_pattern "$dev" 20 21 || fail "sections 20-21 lost their patterns"
+	# Persistent outside the kept ones: a move was cut; they must be zero.
+	cut=()
+	for i in $(kmp_expand "$per"); do
+		(( i == 20 || i == 21 )) || cut+=("$i")
 	done
-	for ((i = 0; i < n; i++)); do
-		(( i == 20 || i == 21 )) && continue
-		kmp_in_list $i "$(kmp_get "$dev" volatile)" && continue
-		# Persistent outside the kept ones: a move was cut; it must be zero.
-		kmp_check_zero "$dev" $i || fail "persistent section $i is not zero"
-	done
+	(( ${#cut[@]} == 0 )) || kmp_check_zero "$dev" "${cut[@]}" || fail "persistent sections ${cut[*]} are not all zero"
 	[[ $(kmp_get "$dev" volatile) == "$(kmp_get "$dev" online)" ]] ||
 		fail "volatile '$(kmp_get "$dev" volatile)' but online '$(kmp_get "$dev" online)'"
 fi

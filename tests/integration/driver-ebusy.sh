@@ -12,10 +12,7 @@
 modprobe memory-notifier-error-inject || skip "memory-notifier-error-inject not available"
 inject=/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable)
 n=$(kmp_get "$dev" sections)
 node=$(kmp_get "$dev" target_node)
 all="0-$((n - 1))"

@@ -10,10 +10,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable)
 n=$(kmp_get "$dev" sections)
 size=$(kmp_get "$dev" section_size)
 cdev=$(kmp_chardev "$dev")
@@ -24,10 +21,8 @@ if [[ $KMP_BOOT == 1 ]]; then
 	[[ $(kmp_get "$dev" metadata) == new ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' on a new device"
 	[[ $(kmp_get "$dev" volatile) == "0-$((n - 1))" ]] || fail "a new table did not make every section volatile"
 	kmp_set "$dev" persistent "$keep"
-	for i in 10 11; do
-		kmp_check_zero "$dev" $i || fail "section $i is not zero after leaving volatile use"
-		kmp_write_pattern "$dev" $i
-	done
+	kmp_check_zero "$dev" 10 11 || fail "sections 10-11 are not zero after leaving volatile use"
+	kmp_write_pattern "$dev" 10 11
 	kmp_check_pattern "$dev" 10 || fail "pattern of section 10 does not read back"
 
 	step "the char device refuses volatile sections"
@@ -79,9 +74,7 @@ step "boot 2: the table brings the split back"
 [[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' after reboot"
 [[ $(kmp_get "$dev" persistent) == "$keep" ]] || fail "persistent reads '$(kmp_get "$dev" persistent)', expected $keep"
 [[ $(kmp_get "$dev" online) == "0-9,12-$((n - 1))" ]] || fail "online reads '$(kmp_get "$dev" online)'"
-for i in 10 11; do
-	kmp_check_pattern "$dev" $i || fail "section $i lost its bytes across the reboot"
-done
+kmp_check_pattern "$dev" 10 11 || fail "sections 10-11 lost their bytes across the reboot"
 echo "sections $keep intact byte for byte; $(kmp_get "$dev" online) online again"
 kmp_unbind "$dev"
 rmmod kmem_pmem

@@ -9,10 +9,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load initial_mode=persistent
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable initial_mode=persistent)
 node=$(kmp_get "$dev" target_node)
 used=0-3
 
@@ -29,12 +26,10 @@ umount /mnt/secret
 
 step "sections $used made persistent: scrubbed"
 kmp_set "$dev" persistent "$used"
-for i in 0 1 2 3; do
-	hits=$(dd if="$(kmp_chardev "$dev")" bs=1M skip=$((i * 128)) count=128 status=none |
-		grep -c -a "KMP-SECRET" || true)
-	(( hits == 0 )) || fail "section $i holds the secret $hits times"
-	kmp_check_zero "$dev" $i || fail "section $i is not all zero"
-done
+hits=$(kmp_count_text "$dev" KMP-SECRET 0 1 2 3)
+echo "$hits"
+[[ $(awk '{ n += $2 } END { print n }' <<< "$hits") == 0 ]] || fail "the secret survived in sections $used"
+kmp_check_zero "$dev" 0 1 2 3 || fail "sections $used are not all zero"
 echo "no trace of the secret in sections $used; all zero"
 kmp_unbind "$dev"
 rmmod kmem_pmem

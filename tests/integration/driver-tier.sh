@@ -8,10 +8,7 @@
 
 tiers=/sys/devices/virtual/memory_tiering
 [[ -d $tiers ]] || skip "no memory tiering in this kernel"
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable)
 node=$(kmp_get "$dev" target_node)
 
 # tier_of NODE: the memory_tierN whose nodes list holds NODE.

@@ -6,10 +6,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(setup_devdax)
-kmp_auto_online online_movable
-kmp_load
-kmp_bind "$dev"
+dev=$(kmp_setup online_movable)
 n=$(kmp_get "$dev" sections)
 node=$(kmp_get "$dev" target_node)
 

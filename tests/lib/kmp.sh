@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # kmem_pmem helpers for VM tests; source after tests/lib/guest.sh.
 #
+#   kmp_setup POLICY [PARAM=VALUE...]  devdax device, auto-online POLICY, load, bind
 #   kmp_load [PARAM=VALUE...]   load kmem_pmem.ko from the repo (dax deps first)
 #   kmp_bind DEV                unbind DEV from device_dax, bind it to kmem_pmem
 #   kmp_unbind DEV              unbind DEV from kmem_pmem
@@ -15,6 +16,18 @@
 #   kmp_auto_online POLICY      set /sys/devices/system/memory/auto_online_blocks
 
 KMP_DRV=/sys/bus/dax/drivers/kmem_pmem
+
+# kmp_setup POLICY [PARAM=VALUE...]: make the devdax device, set the
+# auto-online policy, load kmem_pmem with PARAMs, bind it; print the device.
+kmp_setup() {
+	local policy=$1 dev
+	shift
+	dev=$(setup_devdax)
+	kmp_auto_online "$policy"
+	kmp_load "$@"
+	kmp_bind "$dev"
+	echo "$dev"
+}
 
 kmp_load() {
 	modprobe dax || return
@@ -103,9 +116,10 @@ kmp_auto_online() {
 
 #   kmp_chardev DEV             the device's char device node
 #   kmp_pattern ID BYTES        a deterministic byte stream for section ID
-#   kmp_write_pattern DEV ID    fill persistent section ID with its pattern
-#   kmp_check_pattern DEV ID    is section ID's content its pattern?
-#   kmp_check_zero DEV ID       is every byte of section ID zero?
+#   kmp_write_pattern DEV ID... fill persistent sections with their patterns
+#   kmp_check_pattern DEV ID... does each section hold its pattern?
+#   kmp_check_zero DEV ID...    is every byte of each section zero?
+#   kmp_count_text DEV TEXT ID... occurrences of TEXT per section
 #   kmp_crash                   end this boot like a power cut
 
 kmp_chardev() {
@@ -117,29 +131,30 @@ kmp_pattern() {
 	{ yes "kmp-pattern-of-section-$1-" || true; } | head -c "$2"
 }
 
+# Whole sections through the char device, by tests/lib/kmp_bytes.py: a
+# shell pipeline is a hundred times slower under TCG.
+_kmp_bytes() {
+	local cmd=$1 dev=$2
+	shift 2
+	python3 "$KMP_REPO/tests/lib/kmp_bytes.py" "$cmd" "$(kmp_chardev "$dev")" \
+		"$(kmp_get "$dev" section_size)" "$@"
+}
 
 kmp_write_pattern() {
-	local dev=$1 id=$2 size mib
-	size=$(kmp_get "$dev" section_size)
-	mib=$((size >> 20))
-	kmp_pattern "$id" "$size" |
-		dd of="$(kmp_chardev "$dev")" bs=1M iflag=fullblock seek=$((id * mib)) conv=notrunc status=none
+	_kmp_bytes write "$@"
 }
 
 kmp_check_pattern() {
-	local dev=$1 id=$2 size mib
-	size=$(kmp_get "$dev" section_size)
-	mib=$((size >> 20))
-	cmp -s <(kmp_pattern "$id" "$size") \
-		<(dd if="$(kmp_chardev "$dev")" bs=1M skip=$((id * mib)) count="$mib" status=none)
+	_kmp_bytes pattern "$@"
 }
 
 kmp_check_zero() {
-	local dev=$1 id=$2 size mib
-	size=$(kmp_get "$dev" section_size)
-	mib=$((size >> 20))
-	cmp -s -n "$size" /dev/zero \
-		<(dd if="$(kmp_chardev "$dev")" bs=1M skip=$((id * mib)) count="$mib" status=none)
+	_kmp_bytes zero "$@"
+}
+
+# kmp_count_text DEV TEXT ID...: "ID COUNT" lines, occurrences of TEXT.
+kmp_count_text() {
+	_kmp_bytes count "$@"
 }
 
 # A power cut: no shutdown, nothing written back that the kernel still

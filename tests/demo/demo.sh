@@ -37,6 +37,14 @@ sh_run() {
 	bash -c "$1" 2>&1 | sed 's/^/      /'
 }
 
+# sh_run_fails 'SHELL COMMAND': like sh_run, for a command that must fail.
+sh_run_fails() {
+	echo "    # $1"
+	if bash -c "$1" 2>&1 | sed 's/^/      /'; then
+		fail "expected to fail: $1"
+	fi
+}
+
 mib() {
 	echo "$(($1 >> 20)) MiB"
 }
@@ -65,7 +73,7 @@ n=$(< "$sysdir/sections")
 size=$(< "$sysdir/section_size")
 ((n > 0)) || fail "$dev has no sections"
 say "$dev: $n sections of $(mib "$size") each (one memory block each), on node $(< "$sysdir/target_node")"
-say "persistent: $(< "$sysdir/persistent")   volatile: $(< "$sysdir/volatile")"
+say "persistent: $(< "$sysdir/persistent")   volatile: $(< "$sysdir/volatile")   on-media table: $(< "$sysdir/metadata")"
 [[ $(< "$sysdir/persistent") == "0-$((n - 1))" ]] || fail "not all sections persistent after bind"
 
 demo_step "Make all $n sections volatile: hot-added as RAM, struct pages inside each section"
@@ -121,6 +129,17 @@ say "volatile: $(< "$sysdir/volatile")   persistent: $(< "$sysdir/persistent")"
 [[ $(< "$sysdir/persistent") == "$first-$((n - 1))" ]] || fail "persistent reads '$(< "$sysdir/persistent")'"
 say "node $node now has $(($(node_meminfo "$node" MemTotal) >> 10)) MiB of RAM"
 run numactl -H
+
+demo_step "Persistent sections are bytes for applications: /dev/kmem_pmem/$dev"
+cdev=/dev/kmem_pmem/$dev
+wait_for 10 test -c "$cdev"
+msg="kmem_pmem demo: section $first is persistent again"
+sh_run "echo '$msg' | dd of=$cdev bs=4096 seek=$((first * size / 4096)) conv=notrunc status=none"
+sh_run "dd if=$cdev bs=4096 skip=$((first * size / 4096)) count=1 status=none | head -n1"
+back=$(dd if="$cdev" bs=4096 skip=$((first * size / 4096)) count=1 status=none | head -n1)
+[[ $back == "$msg" ]] || fail "read back '$back' from section $first"
+say "a volatile section's bytes are refused:"
+sh_run_fails "dd if=$cdev bs=4096 count=1 status=none of=/dev/null"
 
 demo_step "Power off"
 say "every step worked: $nsteps steps"

@@ -1,0 +1,183 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench/report.sh's aggregation: from the raw figures of bench/lib.sh (an
+# array of {"key", "value", "rep", "n"?}) to benchmarks.json:
+#
+#	meta      kernel, note
+#	headline  the few numbers the issue asks for
+#	derived   per experiment: stats ({count, min, median, p99, max}) of
+#	          figures and of per-repetition ratios
+#	figures   every raw figure grouped by key (and scaling step n), stats
+#	          and values
+#
+# Missing figures come out as null (stats with count 0).
+
+def median:
+	sort | if length == 0 then null
+	elif length % 2 == 1 then .[length / 2 | floor]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+
+# Nearest rank.
+def pct(p):
+	sort | if length == 0 then null else .[((length * p / 100) | ceil) - 1] end;
+
+def stats:
+	{count: length, min: min, median: median, p99: pct(99), max: max};
+
+. as $all |
+
+# The values of KEY (figures without a scaling step).
+def vals($k): [$all[] | select(.key == $k and .n == null) | .value];
+def st($k): vals($k) | stats;
+def one($k): vals($k) | .[0];
+
+# {rep: value} of KEY.
+def byrep($k): [$all[] | select(.key == $k and .n == null) | {key: (.rep | tostring), value}] | from_entries;
+
+# Per-repetition A/B and A-B, over the repetitions both have.
+def ratio($a; $b):
+	byrep($a) as $x | byrep($b) as $y |
+	[$x | keys[] | select($y[.] != null and $y[.] != 0) | $x[.] / $y[.]] | stats;
+def diff($a; $b):
+	byrep($a) as $x | byrep($b) as $y |
+	[$x | keys[] | select($y[.] != null) | $x[.] - $y[.]] | stats;
+
+# Scaling step N: values and median of KEY.
+def svals($k; $n): [$all[] | select(.key == $k and .n == $n) | .value];
+def smed($k; $n): svals($k; $n) | median;
+
+(one("device.section_bytes") // 134217728) as $secbytes |
+(st("dram.kmem.mib_per_gib").median) as $kmem_mib_per_gib |
+
+{
+	dram: {
+		ours: st("dram.ours.mib_per_gib"),
+		kmem: st("dram.kmem.mib_per_gib"),
+		ours_kib: st("dram.ours.kib"),
+		kmem_kib: st("dram.kmem.kib"),
+		device_dax_kib: one("dram.device_dax.kib")
+	},
+	capacity: {
+		device_gib: ((one("device.bytes") // 0) / 1073741824),
+		node: one("device.node"),
+		ours_sections: one("device.sections"),
+		kmem_blocks: one("capacity.kmem.blocks"),
+		ours: {
+			ram_frac: one("capacity.ours.ram_frac"),
+			align_frac: one("capacity.ours.align_frac"),
+			memmap_frac: one("capacity.ours.memmap_frac")
+		},
+		kmem: {
+			ram_frac: one("capacity.kmem.ram_frac"),
+			align_frac: one("capacity.kmem.align_frac"),
+			memmap_frac: one("capacity.kmem.memmap_frac")
+		}
+	},
+	cycle: {
+		ours_volatile: st("cycle.ours.volatile_s"),
+		ours_persistent: st("cycle.ours.persistent_s"),
+		ours_scrub: st("cycle.ours.scrub_s"),
+		ours_add: st("cycle.ours.add_s"),
+		ours_remove: st("cycle.ours.remove_s"),
+		ours_persistent_noscrub: diff("cycle.ours.persistent_s"; "cycle.ours.scrub_s"),
+		kmem_volatile: st("cycle.kmem.volatile_s"),
+		kmem_persistent: st("cycle.kmem.persistent_s"),
+		kmem_unbind_devdax: st("cycle.kmem.unbind_devdax_s"),
+		kmem_add_online: st("cycle.kmem.add_online_s"),
+		kmem_offline: st("cycle.kmem.offline_s"),
+		kmem_remove: st("cycle.kmem.remove_s"),
+		kmem_bind_devdax: st("cycle.kmem.bind_devdax_s"),
+		ratio_volatile: ratio("cycle.ours.volatile_s"; "cycle.kmem.volatile_s"),
+		ratio_persistent: ratio("cycle.ours.persistent_s"; "cycle.kmem.persistent_s"),
+		ratio_persistent_noscrub: (
+			byrep("cycle.ours.persistent_s") as $p | byrep("cycle.ours.scrub_s") as $s |
+			byrep("cycle.kmem.persistent_s") as $k |
+			[$p | keys[] | select($s[.] != null and $k[.] != null and $k[.] != 0) |
+				($p[.] - $s[.]) / $k[.]] | stats)
+	},
+	daxctl: {
+		volatile: st("daxctl.kmem.volatile_s"),
+		persistent: st("daxctl.kmem.persistent_s")
+	},
+	single: {
+		ours_volatile: st("single.ours.volatile_ms"),
+		ours_persistent: st("single.ours.persistent_ms"),
+		ours_online: st("single.ours.online_ms"),
+		ours_offline: st("single.ours.offline_ms"),
+		kmem_online: st("single.kmem.online_ms"),
+		kmem_offline: st("single.kmem.offline_ms")
+	},
+	bw: ({reps: (vals("bw.ours.node0_read_mibs") | length)} +
+		([("ours", "kmem") as $d | {($d): (
+			[("read", "write", "chase") as $m |
+				(if $m == "chase" then "ns" else "mibs" end) as $u |
+				{("node0_" + $m): st("bw.\($d).node0_\($m)_\($u)"),
+				 ("pmem_" + $m): st("bw.\($d).pmem_\($m)_\($u)"),
+				 ($m + "_ratio"): ratio("bw.\($d).pmem_\($m)_\($u)"; "bw.\($d).node0_\($m)_\($u)")}
+			] | add)}] | add)),
+	scaling: (
+		([$all[] | select(.key == "scaling.ours.volatile_s") | .n] | unique) as $ns |
+		($ns | max) as $maxn |
+		[$ns[] as $n | {
+			n: $n,
+			runs: (svals("scaling.ours.volatile_s"; $n) | length),
+			volatile_s: smed("scaling.ours.volatile_s"; $n),
+			volatile_s_min: (svals("scaling.ours.volatile_s"; $n) | min),
+			persistent_s: smed("scaling.ours.persistent_s"; $n),
+			persistent_s_min: (svals("scaling.ours.persistent_s"; $n) | min),
+			scrub_s: smed("scaling.ours.scrub_s"; $n),
+			add_s: smed("scaling.ours.add_s"; $n),
+			remove_s: smed("scaling.ours.remove_s"; $n),
+			dram_kib: smed("scaling.ours.dram_kib"; $n),
+			dram_left_kib: smed("scaling.ours.dram_left_kib"; $n)
+		} | . + {
+			volatile_ms_per_section: (.volatile_s * 1000 / .n),
+			persistent_ms_per_section: (.persistent_s * 1000 / .n),
+			persistent_noscrub_ms_per_section:
+				(if .scrub_s == null then null else (.persistent_s - .scrub_s) * 1000 / .n end),
+			dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end)
+		}] as $steps |
+		($steps | map(select(.n == 8)) | .[0]) as $s8 |
+		($steps | map(select(.n == $maxn)) | .[0]) as $smax |
+		{
+			steps: $steps,
+			max_n: $maxn,
+			device_gib: (if $maxn == null then null else $maxn * $secbytes / 1073741824 end),
+			flatness_volatile: (if $s8 == null or $smax == null then null
+				else $smax.volatile_ms_per_section / $s8.volatile_ms_per_section end),
+			flatness_persistent: (if $s8 == null or $smax == null then null
+				else $smax.persistent_ms_per_section / $s8.persistent_ms_per_section end),
+			flatness_persistent_noscrub: (if $s8 == null or $smax == null or $s8.scrub_s == null then null
+				else $smax.persistent_noscrub_ms_per_section / $s8.persistent_noscrub_ms_per_section end),
+			max_dram_mib: $smax.dram_mib,
+			# kmem's struct pages per section: measured per GiB on the
+			# 4 GiB device, else the 64 B per 4 KiB page of the design
+			kmem_mib_per_gib: ($kmem_mib_per_gib // 16),
+			kmem_mib_per_section: (($kmem_mib_per_gib // 16) * $secbytes / 1073741824),
+			kmem_need_mib: (if $maxn == null then null
+				else ($kmem_mib_per_gib // 16) * $maxn * $secbytes / 1073741824 end),
+			guest_node0_mib: ([$all[] | select(.key == "guest.node0_kib") | .value] | max |
+				if . == null then null else . / 1024 end)
+		})
+} as $derived |
+
+{
+	meta: {kernel: (if $kernel == "" then null else $kernel end),
+	       note: (if $note == "" then null else $note end)},
+	headline: {
+		dram_mib_per_gib_ours: $derived.dram.ours.median,
+		dram_mib_per_gib_kmem: $derived.dram.kmem.median,
+		to_ram_ratio_ours_over_kmem: $derived.cycle.ratio_volatile.median,
+		back_ratio_ours_over_kmem: $derived.cycle.ratio_persistent.median,
+		back_without_scrub_ratio_ours_over_kmem: $derived.cycle.ratio_persistent_noscrub.median,
+		scaling_flatness_to_ram: $derived.scaling.flatness_volatile,
+		scaling_flatness_back: $derived.scaling.flatness_persistent,
+		read_bw_ratio_pmem_over_node0: $derived.bw.ours.read_ratio.median,
+		write_bw_ratio_pmem_over_node0: $derived.bw.ours.write_ratio.median,
+		chase_latency_ratio_pmem_over_node0: $derived.bw.ours.chase_ratio.median
+	},
+	derived: $derived,
+	figures: ($all | group_by([.key, .n]) | map({key: .[0].key} +
+		(if .[0].n == null then {} else {n: .[0].n} end) +
+		(map(.value) | stats) + {values: map(.value)}))
+}

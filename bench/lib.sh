@@ -1,0 +1,556 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The bench's measuring code, run in the test VM: sourced after
+# tests/lib/guest.sh and tests/lib/kmp.sh by the bench's guest scripts
+# (bench/guest-*.sh) and by its smoke test (tests/integration/bench-smoke.sh),
+# so that the smoke test runs exactly these code paths.
+#
+# Every figure is appended as one JSON object to $BENCH_RESULTS:
+#
+#	{"key":"cycle.ours.volatile_s","value":0.74,"rep":1}
+#	{"key":"scaling.ours.volatile_s","value":61.2,"n":2047,"rep":1}
+#
+# bench/report.sh turns those lines into docs/benchmarks.{json,md} and the
+# scaling plot. Keys are <experiment>.<driver>.<figure>_<unit>; the figures
+# and how they are taken are listed in bench/report.sh's table and in
+# docs/benchmarks.md.
+#
+#   bench_init DEV                 load kmem and kmem_pmem, kprobes, results file
+#   bench_record KEY VALUE [N]     append one figure (N: the scaling step)
+#   bench_free_pages               node 0's free pages, per-CPU lists included
+#   bench_ours_bind / _unbind      DEV on kmem_pmem (initial_mode=persistent)
+#   bench_kmem_bind / _unbind      DEV on the kernel's kmem, through sysfs
+#   bench_dram REPS                DRAM spent on struct pages, both drivers
+#   bench_capacity                 RAM provided and capacity lost, both drivers
+#   bench_cycle REPS               whole device to RAM and back, both drivers
+#   bench_daxctl REPS              the same for kmem through daxctl
+#   bench_single REPS              single-section moves, both drivers
+#   bench_bandwidth REPS MIB CMIB  numabench on node 0 and the pmem node
+#   bench_scaling REPS N...        N sections to RAM and back, ours only
+#
+# Between experiments DEV is bound to kmem_pmem with every section
+# persistent. Timings use bash's $EPOCHREALTIME around one write(2) or one
+# command: no fork inside a timed region unless the figure says so.
+
+BENCH_DEV=
+BENCH_NODE=
+BENCH_RESULTS=${BENCH_RESULTS:-$KMP_OUT/results.jsonl}
+BENCH_TRACE=/sys/kernel/tracing
+BENCH_MEM=/sys/devices/system/memory
+
+# Microseconds since the epoch, without a fork.
+bench_us() {
+	local t=$EPOCHREALTIME
+	echo $((10#${t/./}))
+}
+
+# bench_secs US0 US1: the seconds between two bench_us readings.
+bench_secs() {
+	local d=$(($2 - $1))
+	printf '%d.%06d' $((d / 1000000)) $((d % 1000000))
+}
+
+# bench_ms US0 US1: the same in milliseconds.
+bench_ms() {
+	local d=$(($2 - $1))
+	printf '%d.%03d' $((d / 1000)) $((d % 1000))
+}
+
+bench_record() {
+	local key=$1 value=$2 n=${3:-}
+	[[ $value =~ ^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$ ]] ||
+		fail "bench: $key: not a number: '$value'"
+	echo "{\"key\":\"$key\",\"value\":$value${n:+,\"n\":$n},\"rep\":${BENCH_REP:-0}}" >> "$BENCH_RESULTS"
+}
+
+# Free pages of node 0 counting the per-CPU lists: onlining memory resizes
+# and drains those lists, which moves pages in and out of nr_free_pages
+# without anybody allocating them.
+bench_free_pages() {
+	awk '/^Node / { n = ($2 == "0,") }
+	     n && $1 == "nr_free_pages" { f += $2 }
+	     n && $1 == "count:" { f += $2 }
+	     END { print f }' /proc/zoneinfo
+}
+
+# Settle node 0 before a DRAM reading: drop clean caches.
+bench_settle() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+}
+
+bench_init() {
+	BENCH_DEV=$1
+	mkdir -p "$(dirname "$BENCH_RESULTS")"
+	: > "$BENCH_RESULTS"
+	require_module kmem
+	modprobe dax
+	[[ -e /sys/module/kmem_pmem ]] || kmp_load initial_mode=persistent ||
+		fail "cannot load kmem_pmem.ko"
+	[[ $(< /sys/module/kmem_pmem/parameters/initial_mode) == persistent ]] ||
+		fail "kmem_pmem is loaded without initial_mode=persistent"
+	BENCH_NODE=$(< "/sys/bus/dax/devices/$BENCH_DEV/target_node")
+	bench_trace_init
+	bench_ours_bind
+	[[ $(kmp_get "$BENCH_DEV" memmap) == pmem ]] ||
+		fail "kmem_pmem cannot keep struct pages in the pmem (memmap: $(kmp_get "$BENCH_DEV" memmap))"
+	bench_record device.bytes "$(< "/sys/bus/dax/devices/$BENCH_DEV/size")"
+	bench_record device.section_bytes "$(kmp_get "$BENCH_DEV" section_size)"
+	bench_record device.sections "$(kmp_get "$BENCH_DEV" sections)"
+	bench_record device.node "$BENCH_NODE"
+	bench_record guest.node0_kib "$(kmp_node_kib 0 MemTotal)"
+}
+
+# bench_step MSG: narrate, with the seconds since the script started.
+bench_step() {
+	step "$* (at ${SECONDS} s)"
+}
+
+# --- kprobes on the driver's per-section steps --------------------------
+
+# Entry and return probes on the per-section steps of kmem_pmem, so a bulk
+# move can be split into hot-add (+ auto-online), offline+remove and scrub.
+bench_trace_init() {
+	local f
+	[[ -w $BENCH_TRACE/kprobe_events ]] || mount -t tracefs nodev "$BENCH_TRACE" 2>/dev/null || true
+	[[ -w $BENCH_TRACE/kprobe_events ]] || fail "no kprobe_events in $BENCH_TRACE"
+	echo 0 > "$BENCH_TRACE/tracing_on"
+	echo 8192 > "$BENCH_TRACE/buffer_size_kb"
+	for f in add remove scrub; do
+		echo "p:kmpbench/${f}_in kmem_pmem:kmp_${f}_section" >> "$BENCH_TRACE/kprobe_events"
+		echo "r:kmpbench/${f}_out kmp_${f}_section" >> "$BENCH_TRACE/kprobe_events"
+	done
+	echo 1 > "$BENCH_TRACE/events/kmpbench/enable"
+}
+
+bench_trace_start() {
+	echo > "$BENCH_TRACE/trace"
+	echo 1 > "$BENCH_TRACE/tracing_on"
+}
+
+# bench_trace_stop: stop tracing and print, per step, "STEP COUNT SECONDS
+# P50_MS P99_MS MAX_MS" of the calls traced since bench_trace_start.
+bench_trace_stop() {
+	echo 0 > "$BENCH_TRACE/tracing_on"
+	awk '
+	{
+		for (i = 1; i < NF; i++)
+			if ($i ~ /^[0-9]+\.[0-9]+:$/ && $(i + 1) ~ /^(add|remove|scrub)_(in|out):$/)
+				break
+		if (i == NF)
+			next
+		ts = substr($i, 1, length($i) - 1)
+		split($(i + 1), ev, "_")
+		if (ev[2] == "in:")
+			start[ev[1]] = ts
+		else if (ev[1] in start) {
+			printf "%s %.9f\n", ev[1], ts - start[ev[1]]
+			delete start[ev[1]]
+		}
+	}' "$BENCH_TRACE/trace" | sort -k1,1 -k2,2g | awk '
+	function flush() {
+		if (n)
+			printf "%s %d %.6f %.3f %.3f %.3f\n", step, n, sum,
+				v[int((n * 50 + 99) / 100)] * 1e3, v[int((n * 99 + 99) / 100)] * 1e3, v[n] * 1e3
+		n = 0
+		sum = 0
+	}
+	$1 != step { flush(); step = $1 }
+	{ v[++n] = $2; sum += $2 }
+	END { flush() }'
+}
+
+# bench_trace_record PREFIX [N]: record the traced steps as
+# PREFIX.<step>_s (their total) and PREFIX.<step>_p50_ms etc.
+bench_trace_record() {
+	local prefix=$1 n=${2:-} step count secs p50 p99 max
+	while read -r step count secs p50 p99 max; do
+		bench_record "$prefix.${step}_s" "$secs" "$n"
+		bench_record "$prefix.${step}_p50_ms" "$p50" "$n"
+		bench_record "$prefix.${step}_p99_ms" "$p99" "$n"
+		bench_record "$prefix.${step}_max_ms" "$max" "$n"
+	done < <(bench_trace_stop)
+}
+
+# --- binding the device to either driver --------------------------------
+
+bench_ours_bind() {
+	kmp_bind "$BENCH_DEV" || fail "cannot bind $BENCH_DEV to kmem_pmem"
+	[[ -z $(kmp_get "$BENCH_DEV" volatile) ]] || fail "$BENCH_DEV bound with volatile sections"
+}
+
+bench_ours_unbind() {
+	kmp_unbind "$BENCH_DEV"
+	[[ ! -e /sys/bus/dax/devices/$BENCH_DEV/driver ]] || fail "$BENCH_DEV still bound"
+}
+
+# The memory blocks kmem hot-adds for DEV: the device's range shrunk to
+# whole memory blocks, as dax_kmem_range() does.
+bench_kmem_blocks() {
+	local start size bs first end
+	start=$(($(< "/sys/bus/dax/devices/$BENCH_DEV/resource")))
+	size=$(< "/sys/bus/dax/devices/$BENCH_DEV/size")
+	bs=$((16#$(< "$BENCH_MEM/block_size_bytes")))
+	first=$(((start + bs - 1) / bs))
+	end=$(((start + size) / bs))
+	seq "$first" $((end - 1))
+}
+
+# bench_kmem_bind: DEV (unbound) to kmem, through sysfs as daxctl does it.
+# Whether its blocks come online is the auto_online_blocks policy.
+bench_kmem_bind() {
+	if ! echo "$BENCH_DEV" > /sys/bus/dax/drivers/kmem/new_id 2>/dev/null; then
+		echo "$BENCH_DEV" > /sys/bus/dax/drivers/kmem/bind ||
+			fail "cannot bind $BENCH_DEV to kmem"
+	fi
+	[[ -e /sys/bus/dax/drivers/kmem/$BENCH_DEV ]] || fail "$BENCH_DEV did not bind to kmem"
+}
+
+# bench_kmem_offline: offline kmem's blocks in address order (daxctl's order).
+bench_kmem_offline() {
+	local b
+	for b in $(bench_kmem_blocks); do
+		[[ $(< "$BENCH_MEM/memory$b/state") == online ]] || continue
+		echo offline > "$BENCH_MEM/memory$b/state" || fail "cannot offline memory$b"
+	done
+}
+
+# bench_kmem_online: online kmem's blocks movable, in address order.
+bench_kmem_online() {
+	local b
+	for b in $(bench_kmem_blocks); do
+		[[ $(< "$BENCH_MEM/memory$b/state") == offline ]] || continue
+		echo online_movable > "$BENCH_MEM/memory$b/state" || fail "cannot online memory$b"
+	done
+}
+
+bench_kmem_unbind() {
+	echo "$BENCH_DEV" > /sys/bus/dax/drivers/kmem/unbind
+	! grep -q "System RAM (kmem)" /proc/iomem ||
+		fail "kmem left its memory behind (blocks still online?)"
+}
+
+# From kmem_pmem (all persistent) to kmem and back, for kmem's figures.
+bench_ours_to_unbound() {
+	bench_ours_unbind
+}
+
+bench_unbound_to_ours() {
+	bench_ours_bind
+}
+
+# --- experiments ---------------------------------------------------------
+
+# DRAM spent when the whole device is hot-added, measured as node 0's free
+# pages before and after the hot-add with auto-onlining off (so the
+# reading is not blurred by onlining), per GiB of memory hot-added.
+bench_dram() {
+	local reps=$1 r f0 f1 nblocks bs kib gib
+	bs=$(kmp_get "$BENCH_DEV" section_size)
+	kmp_auto_online offline
+	for ((r = 1; r <= reps; r++)); do
+		BENCH_REP=$r
+		# ours
+		nblocks=$(kmp_get "$BENCH_DEV" sections)
+		bench_settle
+		f0=$(bench_free_pages)
+		kmp_set "$BENCH_DEV" volatile all
+		f1=$(bench_free_pages)
+		[[ -z $(kmp_get "$BENCH_DEV" online) ]] || fail "sections onlined with auto_online_blocks=offline"
+		kib=$(((f0 - f1) * 4))
+		gib=$(awk -v n="$nblocks" -v b="$bs" 'BEGIN { printf "%.6f", n * b / 2^30 }')
+		bench_record dram.ours.kib "$kib"
+		bench_record dram.ours.mib_per_gib "$(awk -v k="$kib" -v g="$gib" 'BEGIN { printf "%.4f", k / 1024 / g }')"
+		kmp_set "$BENCH_DEV" persistent all
+
+		# kmem; the device-dax memmap freed by unbinding device_dax is
+		# kept out of the reading: "before" is taken unbound.
+		bench_ours_to_unbound
+		bench_settle
+		f0=$(bench_free_pages)
+		bench_kmem_bind
+		f1=$(bench_free_pages)
+		nblocks=$(bench_kmem_blocks | wc -l)
+		kib=$(((f0 - f1) * 4))
+		gib=$(awk -v n="$nblocks" -v b="$bs" 'BEGIN { printf "%.6f", n * b / 2^30 }')
+		bench_record dram.kmem.kib "$kib"
+		bench_record dram.kmem.mib_per_gib "$(awk -v k="$kib" -v g="$gib" 'BEGIN { printf "%.4f", k / 1024 / g }')"
+		bench_kmem_unbind
+
+		# For scale: what device_dax itself holds (its ZONE_DEVICE memmap).
+		if ((r == 1)); then
+			bench_settle
+			f0=$(bench_free_pages)
+			echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
+			f1=$(bench_free_pages)
+			bench_record dram.device_dax.kib $(((f0 - f1) * 4))
+			echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/unbind
+		fi
+		bench_unbound_to_ours
+	done
+	BENCH_REP=
+}
+
+# RAM provided: node MemTotal with every section (block) online, as a
+# fraction of the device; what is lost to block alignment and to the
+# struct pages kept in the pmem.
+bench_capacity() {
+	local dev_bytes ram_kib sections bs unaligned
+	dev_bytes=$(< "/sys/bus/dax/devices/$BENCH_DEV/size")
+	bs=$(kmp_get "$BENCH_DEV" section_size)
+	kmp_auto_online online_movable
+
+	kmp_set "$BENCH_DEV" volatile all
+	sections=$(kmp_get "$BENCH_DEV" sections)
+	unaligned=$(kmp_get "$BENCH_DEV" unaligned_bytes)
+	ram_kib=$(kmp_node_kib "$BENCH_NODE" MemTotal)
+	bench_record capacity.ours.ram_bytes $((ram_kib * 1024))
+	bench_record capacity.ours.ram_frac "$(awk -v r="$ram_kib" -v d="$dev_bytes" 'BEGIN { printf "%.6f", r * 1024 / d }')"
+	bench_record capacity.ours.align_frac "$(awk -v u="$unaligned" -v d="$dev_bytes" 'BEGIN { printf "%.6f", u / d }')"
+	bench_record capacity.ours.memmap_frac "$(awk -v n="$sections" -v b="$bs" -v r="$ram_kib" -v d="$dev_bytes" \
+		'BEGIN { printf "%.6f", (n * b - r * 1024) / d }')"
+	kmp_set "$BENCH_DEV" persistent all
+
+	bench_ours_to_unbound
+	bench_kmem_bind
+	ram_kib=$(kmp_node_kib "$BENCH_NODE" MemTotal)
+	sections=$(bench_kmem_blocks | wc -l)
+	bench_record capacity.kmem.blocks "$sections"
+	bench_record capacity.kmem.ram_bytes $((ram_kib * 1024))
+	bench_record capacity.kmem.ram_frac "$(awk -v r="$ram_kib" -v d="$dev_bytes" 'BEGIN { printf "%.6f", r * 1024 / d }')"
+	bench_record capacity.kmem.align_frac "$(awk -v n="$sections" -v b="$bs" -v d="$dev_bytes" 'BEGIN { printf "%.6f", (d - n * b) / d }')"
+	bench_record capacity.kmem.memmap_frac 0
+	bench_kmem_offline
+	bench_kmem_unbind
+	bench_unbound_to_ours
+}
+
+# The whole device to RAM and back, kernel auto-onlining for both drivers
+# (auto_online_blocks=online_movable; each driver at its fastest).
+#   ours: echo all > volatile; echo all > persistent (offline, remove,
+#         scrub: the scrub is also given alone, from the kprobes)
+#   kmem: bind kmem (hot-add + online); offline every block, unbind kmem
+#         (remove), bind device_dax (usable as pmem again)
+bench_cycle() {
+	local reps=$1 r t0 t1 t2 t3 t4 t5 t6 ram total
+	kmp_auto_online online_movable
+	total=$(($(kmp_get "$BENCH_DEV" sections)))
+	for ((r = 1; r <= reps; r++)); do
+		BENCH_REP=$r
+		bench_trace_start
+		t0=$(bench_us)
+		kmp_set "$BENCH_DEV" volatile all
+		t1=$(bench_us)
+		[[ $(kmp_get "$BENCH_DEV" online) == "0-$((total - 1))" ]] ||
+			fail "not every section online: $(kmp_get "$BENCH_DEV" online)"
+		t2=$(bench_us)
+		kmp_set "$BENCH_DEV" persistent all
+		t3=$(bench_us)
+		bench_trace_record cycle.ours
+		bench_record cycle.ours.volatile_s "$(bench_secs "$t0" "$t1")"
+		bench_record cycle.ours.persistent_s "$(bench_secs "$t2" "$t3")"
+
+		bench_ours_to_unbound
+		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
+		t0=$(bench_us)
+		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/unbind
+		t1=$(bench_us)
+		bench_kmem_bind
+		t2=$(bench_us)
+		ram=$(kmp_node_kib "$BENCH_NODE" MemTotal)
+		((ram > 0)) || fail "kmem: node $BENCH_NODE has no memory"
+		t3=$(bench_us)
+		bench_kmem_offline
+		t4=$(bench_us)
+		bench_kmem_unbind
+		t5=$(bench_us)
+		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
+		t6=$(bench_us)
+		bench_record cycle.kmem.unbind_devdax_s "$(bench_secs "$t0" "$t1")"
+		bench_record cycle.kmem.add_online_s "$(bench_secs "$t1" "$t2")"
+		bench_record cycle.kmem.volatile_s "$(bench_secs "$t0" "$t2")"
+		bench_record cycle.kmem.offline_s "$(bench_secs "$t3" "$t4")"
+		bench_record cycle.kmem.remove_s "$(bench_secs "$t4" "$t5")"
+		bench_record cycle.kmem.bind_devdax_s "$(bench_secs "$t5" "$t6")"
+		bench_record cycle.kmem.persistent_s "$(bench_secs "$t3" "$t6")"
+		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/unbind
+		bench_unbound_to_ours
+	done
+	BENCH_REP=
+}
+
+# kmem as administrators run it: daxctl reconfigure-device, which refuses
+# to run when the kernel would auto-online and onlines the blocks itself.
+bench_daxctl() {
+	local reps=$1 r t0 t1 t2
+	command -v daxctl > /dev/null || { echo "bench: no daxctl: skipping its figures" >&2; return 0; }
+	kmp_auto_online offline
+	bench_ours_to_unbound
+	echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
+	for ((r = 1; r <= reps; r++)); do
+		BENCH_REP=$r
+		t0=$(bench_us)
+		daxctl reconfigure-device --mode=system-ram "$BENCH_DEV" > /dev/null 2>&1 ||
+			fail "daxctl reconfigure-device --mode=system-ram failed"
+		t1=$(bench_us)
+		daxctl reconfigure-device --mode=devdax --force "$BENCH_DEV" > /dev/null 2>&1 ||
+			fail "daxctl reconfigure-device --mode=devdax failed"
+		t2=$(bench_us)
+		bench_record daxctl.kmem.volatile_s "$(bench_secs "$t0" "$t1")"
+		bench_record daxctl.kmem.persistent_s "$(bench_secs "$t1" "$t2")"
+	done
+	BENCH_REP=
+	echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/unbind
+	bench_unbound_to_ours
+}
+
+# Single-section moves, one write each, every section in turn:
+#   ours: echo i > volatile (record, hot-add, auto-online), echo i >
+#         persistent (offline, remove, scrub, record); and, for the same
+#         operation as kmem's, memoryN/state offline/online of our blocks
+#   kmem: no per-section knob; its closest analogue is memoryN/state
+#         offline/online of one block of its device
+bench_single() {
+	local reps=$1 r i n first t0 t1 b
+	kmp_auto_online online_movable
+	n=$(kmp_get "$BENCH_DEV" sections)
+	first=$(kmp_get "$BENCH_DEV" first_memory_block)
+	for ((r = 1; r <= reps; r++)); do
+		BENCH_REP=$r
+		for ((i = 0; i < n; i++)); do
+			t0=$(bench_us)
+			kmp_set "$BENCH_DEV" volatile "$i"
+			t1=$(bench_us)
+			bench_record single.ours.volatile_ms "$(bench_ms "$t0" "$t1")"
+		done
+		for ((i = 0; i < n; i++)); do
+			b=$BENCH_MEM/memory$((first + i))/state
+			t0=$(bench_us)
+			echo offline > "$b"
+			t1=$(bench_us)
+			bench_record single.ours.offline_ms "$(bench_ms "$t0" "$t1")"
+			t0=$(bench_us)
+			echo online_movable > "$b"
+			t1=$(bench_us)
+			bench_record single.ours.online_ms "$(bench_ms "$t0" "$t1")"
+		done
+		for ((i = 0; i < n; i++)); do
+			t0=$(bench_us)
+			kmp_set "$BENCH_DEV" persistent "$i"
+			t1=$(bench_us)
+			bench_record single.ours.persistent_ms "$(bench_ms "$t0" "$t1")"
+		done
+
+		bench_ours_to_unbound
+		bench_kmem_bind
+		for b in $(bench_kmem_blocks); do
+			b=$BENCH_MEM/memory$b/state
+			t0=$(bench_us)
+			echo offline > "$b"
+			t1=$(bench_us)
+			bench_record single.kmem.offline_ms "$(bench_ms "$t0" "$t1")"
+			t0=$(bench_us)
+			echo online_movable > "$b"
+			t1=$(bench_us)
+			bench_record single.kmem.online_ms "$(bench_ms "$t0" "$t1")"
+		done
+		bench_kmem_offline
+		bench_kmem_unbind
+		bench_unbound_to_ours
+	done
+	BENCH_REP=
+}
+
+# numabench (bench/numabench.c): the built one if it is newer than its
+# source, else built here into /tmp.
+bench_numabench() {
+	local src=$KMP_REPO/bench/numabench.c bin=$KMP_REPO/build/bench/numabench
+	if [[ -x $bin && $bin -nt $src ]]; then
+		echo "$bin"
+		return
+	fi
+	bin=/tmp/numabench
+	[[ -x $bin ]] || gcc -O2 -std=gnu11 -Wall -o "$bin" "$src" -lnuma >&2 ||
+		fail "cannot build numabench"
+	echo "$bin"
+}
+
+# bench_bandwidth REPS MIB CHASE_MIB: numabench on node 0 and on the pmem
+# node in one run, nodes interleaved, first with every section of ours
+# volatile, then with the device on kmem.
+bench_bandwidth() {
+	local reps=$1 mib=$2 cmib=$3 bin drv
+	bin=$(bench_numabench)
+	kmp_auto_online online_movable
+	for drv in ours kmem; do
+		if [[ $drv == ours ]]; then
+			kmp_set "$BENCH_DEV" volatile all
+		else
+			bench_ours_to_unbound
+			bench_kmem_bind
+		fi
+		"$bin" -s "$mib" -c "$cmib" -r "$reps" 0 "$BENCH_NODE" > /tmp/numabench.out ||
+			fail "numabench failed on $drv"
+		awk -v drv="$drv" -v pmem="$BENCH_NODE" -F'[:,{}]' '
+		{
+			for (i = 2; i < NF; i += 2)
+				v[$i] = $(i + 1)
+			node = v["\"node\""] == pmem ? "pmem" : "node0"
+			printf "bw.%s.%s_read_mibs %s %d\n", drv, node, v["\"read_mibs\""], v["\"rep\""] + 1
+			printf "bw.%s.%s_write_mibs %s %d\n", drv, node, v["\"write_mibs\""], v["\"rep\""] + 1
+			printf "bw.%s.%s_chase_ns %s %d\n", drv, node, v["\"chase_ns\""], v["\"rep\""] + 1
+		}' /tmp/numabench.out > /tmp/numabench.rec
+		while read -r key value BENCH_REP; do
+			bench_record "$key" "$value"
+		done < /tmp/numabench.rec
+		if [[ $drv == ours ]]; then
+			kmp_set "$BENCH_DEV" persistent all
+		else
+			bench_kmem_offline
+			bench_kmem_unbind
+			bench_unbound_to_ours
+		fi
+	done
+	BENCH_REP=
+}
+
+# bench_scaling REPS N...: N sections to RAM and back (auto-onlined), ours
+# only: kmem has no unit smaller than its whole device. Each repetition
+# takes sections no earlier step used while there are any, so every step
+# meets the backing store in the same (cold) state.
+BENCH_CURSOR=0
+bench_scaling() {
+	local reps=$1 n total r list f0 f1 f2 t0 t1 t2 t3
+	shift
+	kmp_auto_online online_movable
+	total=$(kmp_get "$BENCH_DEV" sections)
+	for n in "$@"; do
+		((n <= total)) || fail "scaling step $n > $total sections"
+		for ((r = 1; r <= reps; r++)); do
+			BENCH_REP=$r
+			((BENCH_CURSOR + n <= total)) || BENCH_CURSOR=0
+			list=$BENCH_CURSOR-$((BENCH_CURSOR + n - 1))
+			BENCH_CURSOR=$((BENCH_CURSOR + n))
+			bench_settle
+			f0=$(bench_free_pages)
+			bench_trace_start
+			t0=$(bench_us)
+			kmp_set "$BENCH_DEV" volatile "$list"
+			t1=$(bench_us)
+			f1=$(bench_free_pages)
+			[[ $(kmp_count "$(kmp_get "$BENCH_DEV" online)") == "$n" ]] ||
+				fail "scaling $n: online reads '$(kmp_get "$BENCH_DEV" online)'"
+			t2=$(bench_us)
+			kmp_set "$BENCH_DEV" persistent "$list"
+			t3=$(bench_us)
+			f2=$(bench_free_pages)
+			bench_trace_record scaling.ours "$n"
+			bench_record scaling.ours.volatile_s "$(bench_secs "$t0" "$t1")" "$n"
+			bench_record scaling.ours.persistent_s "$(bench_secs "$t2" "$t3")" "$n"
+			bench_record scaling.ours.dram_kib $(((f0 - f1) * 4)) "$n"
+			bench_record scaling.ours.dram_left_kib $(((f0 - f2) * 4)) "$n"
+		done
+	done
+	BENCH_REP=
+}

@@ -96,20 +96,39 @@ static u32 lowest_online(struct kmp_dev *kdev)
 	return KMP_NO_SECTION;
 }
 
+/* Predicates choosing the sections a bulk move has to do something to. */
+static bool in_page_allocator(struct kmp_dev *kdev, unsigned long i)
+{
+	return KMP_VOLATILE_STATES & KMP_STATE_BIT(kmp_get_state(kdev, i));
+}
+
+static bool out_of_page_allocator(struct kmp_dev *kdev, unsigned long i)
+{
+	return kmp_get_state(kdev, i) == KMP_PERSISTENT;
+}
+
+/* Also a section recorded volatile that never came back as RAM: zero it. */
+static bool not_yet_persistent(struct kmp_dev *kdev, unsigned long i)
+{
+	return in_page_allocator(kdev, i) ||
+	       kdev->recorded[i] != KMP_META_PERSISTENT;
+}
+
 /*
- * The sections of @map currently in one of @states, ascending, in a new
- * array (kvfree() it). Return: the array, NULL with *@n = 0 when there is
- * nothing to do, or an ERR_PTR.
+ * The sections of @map for which @wanted holds, ascending, in a new array
+ * (kvfree() it). Return: the array, NULL with *@n = 0 when there is nothing
+ * to do, or an ERR_PTR.
  */
 static u32 *sections_to_move(struct kmp_dev *kdev, const unsigned long *map,
-			     unsigned int states, u32 *n)
+			     bool (*wanted)(struct kmp_dev *kdev, unsigned long i),
+			     u32 *n)
 {
 	unsigned long i;
 	u32 *ids;
 
 	*n = 0;
 	for_each_set_bit(i, map, kdev->layout.nr_sections)
-		if (states & KMP_STATE_BIT(kmp_get_state(kdev, i)))
+		if (wanted(kdev, i))
 			(*n)++;
 	if (!*n)
 		return NULL;
@@ -119,7 +138,7 @@ static u32 *sections_to_move(struct kmp_dev *kdev, const unsigned long *map,
 		return ERR_PTR(-ENOMEM);
 	*n = 0;
 	for_each_set_bit(i, map, kdev->layout.nr_sections)
-		if (states & KMP_STATE_BIT(kmp_get_state(kdev, i)))
+		if (wanted(kdev, i))
 			ids[(*n)++] = i;
 	return ids;
 }
@@ -131,11 +150,12 @@ static u32 *sections_to_move(struct kmp_dev *kdev, const unsigned long *map,
  */
 static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 {
+	bool was_recorded = kdev->recorded[i] == KMP_META_VOLATILE;
 	int rc;
 
 	if (atomic_read(&kdev->map_count[i]))
 		return -EBUSY;
-	if (kdev->recorded[i] != KMP_META_VOLATILE) {
+	if (!was_recorded) {
 		kdev->recorded[i] = KMP_META_VOLATILE;
 		rc = kmp_meta_record(kdev);
 		if (rc) {
@@ -155,8 +175,14 @@ static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 		kmp_set_state(kdev, i, KMP_OFFLINE);
 	spin_unlock(&kmp_state_lock);
 
-	if (rc) {
-		/* Nothing was added: the section's bytes are as they were. */
+	/*
+	 * Nothing was added. A section we just recorded volatile holds its
+	 * persistent bytes still: record it back. One that was recorded
+	 * volatile before (a bind bringing it back) may hold old RAM
+	 * contents: it stays recorded volatile, so the char device keeps
+	 * refusing it until it is made persistent, which zeroes it.
+	 */
+	if (rc && !was_recorded) {
 		kdev->recorded[i] = KMP_META_PERSISTENT;
 		kmp_meta_record(kdev);
 	}
@@ -180,10 +206,13 @@ static int take_section_out(struct kmp_dev *kdev, unsigned long i)
  */
 static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 {
-	int rc = take_section_out(kdev, i);
+	int rc;
 
-	if (rc)
-		return rc;
+	if (in_page_allocator(kdev, i)) {
+		rc = take_section_out(kdev, i);
+		if (rc)
+			return rc;
+	}
 	rc = kmp_scrub_section(kdev, i);
 	if (rc) {
 		dev_warn(kmp_device(kdev), "section %lu cannot be scrubbed (%d): making it RAM again\n",
@@ -236,7 +265,7 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
 	if (kdev->meta_status == KMP_META_CORRUPT)
 		return -EUCLEAN;
 
-	ids = sections_to_move(kdev, map, KMP_STATE_BIT(KMP_PERSISTENT), &n);
+	ids = sections_to_move(kdev, map, out_of_page_allocator, &n);
 	if (IS_ERR_OR_NULL(ids))
 		return PTR_ERR_OR_ZERO(ids);
 	kmp_order_online(ids, n, lowest_online(kdev));
@@ -266,7 +295,7 @@ int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
 	if (kdev->meta_status == KMP_META_CORRUPT)
 		return -EUCLEAN;
 
-	ids = sections_to_move(kdev, map, KMP_VOLATILE_STATES, &n);
+	ids = sections_to_move(kdev, map, not_yet_persistent, &n);
 	if (IS_ERR_OR_NULL(ids))
 		return PTR_ERR_OR_ZERO(ids);
 	kmp_order_offline(ids, n, lowest_online(kdev));
@@ -352,7 +381,7 @@ unsigned long kmp_remove_all(struct kmp_dev *kdev)
 	if (!map)
 		goto out;
 	bitmap_fill(map, kdev->layout.nr_sections);
-	ids = sections_to_move(kdev, map, KMP_VOLATILE_STATES, &n);
+	ids = sections_to_move(kdev, map, in_page_allocator, &n);
 	bitmap_free(map);
 	if (IS_ERR_OR_NULL(ids))
 		goto out;

@@ -25,6 +25,15 @@ dmesg | grep -q "boot with memory_hotplug.memmap_on_memory=1" || fail "no dmesg 
 err=$(kmp_set "$dev" volatile 0 2>&1) && fail "volatile write succeeded without the parameter"
 [[ $err == *"Operation not supported"* ]] || fail "volatile write failed with '$err', expected EOPNOTSUPP"
 ! grep -q "System RAM (kmem_pmem)" /proc/iomem || fail "a section was added"
+
+# The new table records every section volatile though none could be added:
+# such a section may hold old RAM contents, so the char device refuses it
+# until it is made persistent, which zeroes it.
+cdev=$(kmp_chardev "$dev")
+err=$(dd if="$cdev" bs=4096 count=1 status=none 2>&1 >/dev/null) && fail "section 0 readable while recorded volatile"
+[[ $err == *"No such device or address"* ]] || fail "reading section 0: '$err', expected ENXIO"
+kmp_set "$dev" persistent 0
+kmp_check_zero "$dev" 0 || fail "section 0 not zero after being made persistent"
 kmp_unbind "$dev"
 rmmod kmem_pmem
 

@@ -10,10 +10,13 @@
  *
  *  - volatile: hot-added as System RAM with its struct pages stored inside
  *    the section itself (memmap_in_pmem.c), so the pmem costs no DRAM; or
- *  - persistent: out of the page allocator, its bytes left alone.
+ *  - persistent: out of the page allocator, its bytes kept, reachable
+ *    through /dev/kmem_pmem/daxX.Y (chardev.c).
  *
  * Admins move sections through sysfs (sysfs.c); the state machine and the
- * order of bulk moves live in sections.c.
+ * order of bulk moves live in sections.c. Which sections are volatile is
+ * recorded on the pmem itself (metadata.c), so the split survives reboot:
+ * a bind brings the recorded volatile sections back as RAM.
  *
  * Unbinding gives every volatile section back. A section the kernel cannot
  * offline (unmovable pages) cannot be forced out, and unbind cannot fail, so

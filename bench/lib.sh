@@ -164,8 +164,8 @@ bench_trace_stop() {
 # bench_trace_record PREFIX [N]: record the traced steps as
 # PREFIX.<step>_s (their total) and PREFIX.<step>_p50_ms etc.
 bench_trace_record() {
-	local prefix=$1 n=${2:-} step count secs p50 p99 max
-	while read -r step count secs p50 p99 max; do
+	local prefix=$1 n=${2:-} step secs p50 p99 max
+	while read -r step _ secs p50 p99 max; do
 		bench_record "$prefix.${step}_s" "$secs" "$n"
 		bench_record "$prefix.${step}_p50_ms" "$p50" "$n"
 		bench_record "$prefix.${step}_p99_ms" "$p99" "$n"

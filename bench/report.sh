@@ -81,27 +81,32 @@ if [[ -n $(jq -r '.derived.scaling.steps[0].n // empty' "$out/benchmarks.json") 
 		 ($s.kmem_mib_per_section * .n), $s.guest_node0_mib] | map(. // "NaN") | @tsv' \
 		"$out/benchmarks.json" > "$dat"
 	gnuplot <<-EOF
-		set terminal pngcairo size 1200,520 font "sans,11"
+		set terminal pngcairo size 1200,540 font "sans,11" noenhanced
 		set output "$out/benchmarks-scaling.png"
-		set multiplot layout 1,2 title "kmem_pmem: N sections (128 MiB each) made RAM and back, 2 GiB QEMU/TCG guest"
+		set multiplot layout 1,2 title "kmem_pmem: N sections of 128 MiB made RAM and back in one write each (QEMU/TCG guest, 2 GiB DRAM)"
 		set logscale x 2
 		set xrange [0.7:3000]
-		set xtics (1, 8, 64, 512, 2047)
+		set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "2047" 2047)
 		set grid
-		set key top left
-		set xlabel "sections moved in one write (N)"
-		set ylabel "ms per section"
+		set xlabel "N, sections moved in one write"
+
+		set title "time per section: flat or falling = linear"
+		set ylabel "ms per section (median)"
 		set yrange [0:*]
-		set title "time per section (flat = linear)"
-		plot "$dat" using 1:2 with linespoints lw 2 pt 7 title "to RAM (hot-add + online)", \
-		     "$dat" using 1:3 with linespoints lw 2 pt 5 title "back (offline + remove + scrub)", \
-		     "$dat" using 1:4 with linespoints lw 2 pt 9 title "back without the scrub"
-		set ylabel "MiB of DRAM (node 0)"
-		set title "DRAM spent on the RAM made"
-		set key top left
-		plot "$dat" using 1:6 with linespoints lw 2 pt 4 dt 2 title "kmem: $(v derived.scaling.kmem_mib_per_gib) MiB/GiB as measured on 4 GiB (cannot run here)", \
-		     "$dat" using 1:7 with lines lw 2 lc rgb "red" title "the guest's DRAM", \
-		     "$dat" using 1:5 with linespoints lw 2 pt 7 title "kmem\_pmem (measured)"
+		set key top right
+		plot "$dat" using 1:3 with linespoints lw 2 pt 5 title "back: offline + remove + scrub", \
+		     "$dat" using 1:4 with linespoints lw 2 pt 9 title "back without the scrub", \
+		     "$dat" using 1:2 with linespoints lw 2 pt 7 title "to RAM: hot-add + online"
+
+		set title "DRAM spent on struct pages and the rest of the hot-add"
+		set ylabel "MiB of node 0"
+		set logscale y 10
+		set yrange [0.1:20000]
+		set format y "%g"
+		set key top left Left reverse
+		plot "$dat" using 1:7 with lines lw 2 lc rgb "red" title "all of the guest's DRAM", \
+		     "$dat" using 1:6 with linespoints lw 2 pt 4 dt 2 lc rgb "gray40" title "kmem, $(v derived.scaling.kmem_mib_per_gib) MiB/GiB (not run: would not fit)", \
+		     "$dat" using 1:5 with linespoints lw 2 pt 7 lc rgb "dark-green" title "kmem_pmem, measured"
 		unset multiplot
 	EOF
 	plot=yes

@@ -77,6 +77,10 @@ def smed($k; $n): svals($k; $n) | median;
 		ours_volatile: st("cycle.ours.volatile_s"),
 		ours_persistent: st("cycle.ours.persistent_s"),
 		ours_scrub: st("cycle.ours.scrub_s"),
+		# the scrub reads every byte of the device
+		scrub_gib_per_s: ((st("cycle.ours.scrub_s").median) as $t |
+			if $t == null or $t == 0 then null
+			else (one("device.sections") // 0) * $secbytes / 1073741824 / $t end),
 		ours_add: st("cycle.ours.add_s"),
 		ours_remove: st("cycle.ours.remove_s"),
 		ours_persistent_noscrub: diff("cycle.ours.persistent_s"; "cycle.ours.scrub_s"),
@@ -135,7 +139,8 @@ def smed($k; $n): svals($k; $n) | median;
 			persistent_ms_per_section: (.persistent_s * 1000 / .n),
 			persistent_noscrub_ms_per_section:
 				(if .scrub_s == null then null else (.persistent_s - .scrub_s) * 1000 / .n end),
-			dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end)
+			dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end),
+			dram_left_mib: (if .dram_left_kib == null then null else .dram_left_kib / 1024 end)
 		}] as $steps |
 		($steps | map(select(.n == 8)) | .[0]) as $s8 |
 		($steps | map(select(.n == $maxn)) | .[0]) as $smax |

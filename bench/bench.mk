@@ -3,13 +3,14 @@
 # Benchmarks against the kernel's kmem driver, included by the top-level
 # Makefile.
 #
-#   make bench                 both bench VMs, then docs/benchmarks.{md,json,-scaling.png}
+#   make bench                 both bench VMs, then docs/benchmarks.md,
+#                              docs/benchmarks.json, docs/benchmarks-scaling.png
 #   make bench BENCH=compare   one of them (compare, scaling); the report
-#                              is made from the results at hand
-#   make bench-report          only remake the docs from build/bench/*/out/
+#                              takes the other's last passing run
+#   make bench-report          only remake the docs from the last passing runs
 #   make numabench             only the microbenchmark, build/bench/numabench
 #
-# Takes about 25 minutes under TCG, most of it the 2047-section step of the
+# Takes about 20 minutes under TCG, most of it the 2047-section step of the
 # scaling VM. The smoke test tests/integration/bench-smoke.sh runs the same
 # measuring code on a small device as part of `make check`.
 
@@ -28,4 +29,4 @@ bench: deps
 	@$(TOP)/bench/run-bench.sh $(BENCH)
 
 bench-report:
-	@$(TOP)/bench/report.sh --out $(TOP)/docs $(wildcard $(BUILD)/bench/*/out/results.jsonl)
+	@$(TOP)/bench/run-bench.sh --report-only

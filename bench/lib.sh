@@ -520,9 +520,10 @@ bench_bandwidth() {
 }
 
 # bench_scaling REPS N...: N sections to RAM and back (auto-onlined), ours
-# only: kmem has no unit smaller than its whole device. Each repetition
-# takes sections no earlier step used while there are any, so every step
-# meets the backing store in the same (cold) state.
+# only: kmem has no unit smaller than its whole device. The steps take
+# turns (N1, N2, ..., N1, N2, ...) so that drift of the host hits them
+# alike, and each takes sections no step used just before it, while there
+# are any.
 BENCH_CURSOR=0
 bench_scaling() {
 	local reps=$1 n total r list f0 f1 f2 t0 t1 t2 t3
@@ -531,7 +532,9 @@ bench_scaling() {
 	total=$(kmp_get "$BENCH_DEV" sections)
 	for n in "$@"; do
 		((n <= total)) || fail "scaling step $n > $total sections"
-		for ((r = 1; r <= reps; r++)); do
+	done
+	for ((r = 1; r <= reps; r++)); do
+		for n in "$@"; do
 			BENCH_REP=$r
 			((BENCH_CURSOR + n <= total)) || BENCH_CURSOR=0
 			list=$BENCH_CURSOR-$((BENCH_CURSOR + n - 1))

@@ -7,6 +7,7 @@
 # the results of every bench VM whose last run passed.
 #
 # usage: bench/run-bench.sh [NAME...]     NAME: compare, scaling (default: both)
+#        bench/run-bench.sh --report-only  only the report, from the last runs
 #
 # Environment: KVER (kernel to boot), BENCH_OUT (report directory, default
 # docs/).
@@ -16,9 +17,15 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo" || exit 2
 export KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 out=${BENCH_OUT:-$repo/docs}
-(($#)) || set -- compare scaling
+report_only=0
+if [[ ${1:-} == --report-only ]]; then
+	report_only=1
+	shift
+fi
+((report_only || $#)) || set -- compare scaling
 
 rc=0
+((report_only)) && set --
 for name in "$@"; do
 	script=bench/guest-$name.sh
 	[[ -f $script ]] || { echo "run-bench.sh: no bench VM '$name' ($script)" >&2; exit 2; }

@@ -120,40 +120,55 @@ def smed($k; $n): svals($k; $n) | median;
 				 ($m + "_ratio"): ratio("bw.\($d).pmem_\($m)_\($u)"; "bw.\($d).node0_\($m)_\($u)")}
 			] | add)}] | add)),
 	scaling: (
-		([$all[] | select(.key == "scaling.ours.volatile_s") | .n] | unique) as $ns |
-		($ns | max) as $maxn |
-		[$ns[] as $n | {
+		# one step: the medians of prefix P's figures at N
+		def step($p; $n): {
 			n: $n,
-			runs: (svals("scaling.ours.volatile_s"; $n) | length),
-			volatile_s: smed("scaling.ours.volatile_s"; $n),
-			volatile_s_min: (svals("scaling.ours.volatile_s"; $n) | min),
-			persistent_s: smed("scaling.ours.persistent_s"; $n),
-			persistent_s_min: (svals("scaling.ours.persistent_s"; $n) | min),
-			scrub_s: smed("scaling.ours.scrub_s"; $n),
-			add_s: smed("scaling.ours.add_s"; $n),
-			remove_s: smed("scaling.ours.remove_s"; $n),
-			dram_kib: smed("scaling.ours.dram_kib"; $n),
-			dram_left_kib: smed("scaling.ours.dram_left_kib"; $n)
+			runs: (svals("\($p).volatile_s"; $n) | length),
+			volatile_s: smed("\($p).volatile_s"; $n),
+			volatile_s_min: (svals("\($p).volatile_s"; $n) | min),
+			persistent_s: smed("\($p).persistent_s"; $n),
+			persistent_s_min: (svals("\($p).persistent_s"; $n) | min),
+			scrub_s: smed("\($p).scrub_s"; $n),
+			add_s: smed("\($p).add_s"; $n),
+			add_p50_ms: smed("\($p).add_p50_ms"; $n),
+			remove_s: smed("\($p).remove_s"; $n),
+			remove_p50_ms: smed("\($p).remove_p50_ms"; $n),
+			scrub_p50_ms: smed("\($p).scrub_p50_ms"; $n),
+			dram_kib: smed("\($p).dram_kib"; $n),
+			dram_left_kib: smed("\($p).dram_left_kib"; $n)
 		} | . + {
-			volatile_ms_per_section: (.volatile_s * 1000 / .n),
-			persistent_ms_per_section: (.persistent_s * 1000 / .n),
-			persistent_noscrub_ms_per_section:
-				(if .scrub_s == null then null else (.persistent_s - .scrub_s) * 1000 / .n end),
+			volatile_ms_per_section: (if .volatile_s == null then null else .volatile_s * 1000 / .n end),
+			persistent_ms_per_section: (if .persistent_s == null then null else .persistent_s * 1000 / .n end),
+			persistent_noscrub_ms_per_section: (if .scrub_s == null or .persistent_s == null then null
+				else (.persistent_s - .scrub_s) * 1000 / .n end),
 			dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end),
 			dram_left_mib: (if .dram_left_kib == null then null else .dram_left_kib / 1024 end)
-		}] as $steps |
+		};
+		([$all[] | select(.key == "scaling.ours.volatile_s") | .n] | unique) as $ns |
+		([$all[] | select(.key == "scaling.first_touch.volatile_s") | .n] | unique) as $ft |
+		($ns | max) as $maxn |
+		[$ns[] as $n | step("scaling.ours"; $n)] as $steps |
 		($steps | map(select(.n == 8)) | .[0]) as $s8 |
 		($steps | map(select(.n == $maxn)) | .[0]) as $smax |
+		def ratio_of($f): if $s8 == null or $smax == null or $s8[$f] == null or $smax[$f] == null
+			then null else $smax[$f] / $s8[$f] end;
 		{
 			steps: $steps,
+			# the largest step's first run, over a backing file never touched
+			first_touch: (if ($ft | length) == 0 then null else step("scaling.first_touch"; $ft[0]) end),
 			max_n: $maxn,
 			device_gib: (if $maxn == null then null else $maxn * $secbytes / 1073741824 end),
-			flatness_volatile: (if $s8 == null or $smax == null then null
-				else $smax.volatile_ms_per_section / $s8.volatile_ms_per_section end),
-			flatness_persistent: (if $s8 == null or $smax == null then null
-				else $smax.persistent_ms_per_section / $s8.persistent_ms_per_section end),
-			flatness_persistent_noscrub: (if $s8 == null or $smax == null or $s8.scrub_s == null then null
-				else $smax.persistent_noscrub_ms_per_section / $s8.persistent_noscrub_ms_per_section end),
+			flatness_volatile: ratio_of("volatile_ms_per_section"),
+			flatness_persistent: ratio_of("persistent_ms_per_section"),
+			flatness_persistent_noscrub: ratio_of("persistent_noscrub_ms_per_section"),
+			# the same from kprobes: median per-section hot-add, remove, scrub
+			flatness_add_p50: ratio_of("add_p50_ms"),
+			flatness_remove_p50: ratio_of("remove_p50_ms"),
+			flatness_scrub_p50: ratio_of("scrub_p50_ms"),
+			steps_8_add_p50: $s8.add_p50_ms,
+			steps_max_add_p50: $smax.add_p50_ms,
+			# what the ratio would be if each section's cost grew with N
+			quadratic_ratio: (if $maxn == null then null else $maxn / 8 end),
 			max_dram_mib: $smax.dram_mib,
 			# kmem's struct pages per section: measured per GiB on the
 			# 4 GiB device, else the 64 B per 4 KiB page of the design

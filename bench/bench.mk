@@ -10,7 +10,7 @@
 #   make bench-report          only remake the docs from the last passing runs
 #   make numabench             only the microbenchmark, build/bench/numabench
 #
-# Takes about 20 minutes under TCG, most of it the 2047-section step of the
+# Takes about 25 minutes under TCG, most of it the 2047-section step of the
 # scaling VM. The smoke test tests/integration/bench-smoke.sh runs the same
 # measuring code on a small device as part of `make check`.
 

@@ -35,5 +35,5 @@ bench_daxctl 3
 bench_step "single-section moves"
 bench_single 3
 bench_step "bandwidth and latency"
-bench_bandwidth 3 256 64
+bench_bandwidth 5 256 64
 echo ok

@@ -523,10 +523,11 @@ bench_bandwidth() {
 # only: kmem has no unit smaller than its whole device. The steps take
 # turns (N1, N2, ..., N1, N2, ...) so that drift of the host hits them
 # alike, and each takes sections no step used just before it, while there
-# are any.
+# are any. Figures are recorded as $BENCH_SCALING_KEY.* (default
+# scaling.ours).
 BENCH_CURSOR=0
 bench_scaling() {
-	local reps=$1 n total r list f0 f1 f2 t0 t1 t2 t3
+	local reps=$1 n total r list f0 f1 f2 t0 t1 t2 t3 key=${BENCH_SCALING_KEY:-scaling.ours}
 	shift
 	kmp_auto_online online_movable
 	total=$(kmp_get "$BENCH_DEV" sections)
@@ -552,11 +553,11 @@ bench_scaling() {
 			kmp_set "$BENCH_DEV" persistent "$list"
 			t3=$(bench_us)
 			f2=$(bench_free_pages)
-			bench_trace_record scaling.ours "$n"
-			bench_record scaling.ours.volatile_s "$(bench_secs "$t0" "$t1")" "$n"
-			bench_record scaling.ours.persistent_s "$(bench_secs "$t2" "$t3")" "$n"
-			bench_record scaling.ours.dram_kib $(((f0 - f1) * 4)) "$n"
-			bench_record scaling.ours.dram_left_kib $(((f0 - f2) * 4)) "$n"
+			bench_trace_record "$key" "$n"
+			bench_record "$key".volatile_s "$(bench_secs "$t0" "$t1")" "$n"
+			bench_record "$key".persistent_s "$(bench_secs "$t2" "$t3")" "$n"
+			bench_record "$key".dram_kib $(((f0 - f1) * 4)) "$n"
+			bench_record "$key".dram_left_kib $(((f0 - f2) * 4)) "$n"
 		done
 	done
 	BENCH_REP=

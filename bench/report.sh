@@ -137,7 +137,7 @@ d=derived
 	$(v meta.kernel). Every figure: min / median over the repetitions (count in brackets).
 	TCG timings are noisy and far slower than hardware: compare figures of the same run, i.e. the
 	ratios, not the absolute times. The raw figures are in \`benchmarks.json\` (\`figures\`).
-	\`make bench\` takes about 20 minutes; \`make bench-report\` remakes this page from the last
+	\`make bench\` takes about 25 minutes; \`make bench-report\` remakes this page from the last
 	results; \`make check T=bench-smoke\` runs the same measuring code on a small device.
 	EOF
 	[[ -n $note ]] && printf '\n%s\n' "$note"
@@ -267,16 +267,23 @@ d=derived
 	| N | runs | to RAM, s | back, s | of which scrub, s | to RAM, ms/section | back, ms/section | back without scrub, ms/section | DRAM spent, MiB | DRAM not back after back, MiB | kmem's DRAM need, MiB |
 	|---|---|---|---|---|---|---|---|---|---|---|
 	EOF
-	jq -r "$fmt_jq"'.derived.scaling as $s | $s.steps[] |
+	jq -r "$fmt_jq"'.derived.scaling as $s |
+		($s.steps[] | . + {label: (.n | tostring)}),
+		($s.first_touch // empty | . + {label: "\(.n), first touch of the backing file (not in the ratios)"}) |
 		def f: if . == null then "n/a" else fmt end;
 		($s.kmem_mib_per_section * .n) as $kmem |
-		"| \(.n) | \(.runs) | \(.volatile_s_min | f) / \(.volatile_s | f) | \(.persistent_s_min | f) / \(.persistent_s | f) | \(.scrub_s | f) | \(.volatile_ms_per_section | f) | \(.persistent_ms_per_section | f) | \(.persistent_noscrub_ms_per_section | f) | \(.dram_mib | f) | \(.dram_left_mib | f) | \($kmem | f)\(if $kmem > $s.guest_node0_mib then ": cannot run" else "" end) |"
+		"| \(.label) | \(.runs) | \(.volatile_s_min | f) / \(.volatile_s | f) | \(.persistent_s_min | f) / \(.persistent_s | f) | \(.scrub_s | f) | \(.volatile_ms_per_section | f) | \(.persistent_ms_per_section | f) | \(.persistent_noscrub_ms_per_section | f) | \(.dram_mib | f) | \(.dram_left_mib | f) | \($kmem | f)\(if $kmem > $s.guest_node0_mib then ": cannot run" else "" end) |"
 	' "$out/benchmarks.json"
 	cat <<-EOF
 
-	Per-section cost at N = $(v $d.scaling.max_n) over that at N = 8 (medians): to RAM
+	Per-section cost at N = $(v $d.scaling.max_n) over that at N = 8 (medians; 1.0 = perfectly
+	linear, below 1: a fixed cost per write spread over more sections): to RAM
 	$(v $d.scaling.flatness_volatile), back $(v $d.scaling.flatness_persistent), back without the
-	scrub $(v $d.scaling.flatness_persistent_noscrub) (1.0 = perfectly linear).
+	scrub $(v $d.scaling.flatness_persistent_noscrub). The same from the kprobes, median time of
+	one section's step inside the bulk write: hot-add + online $(v $d.scaling.flatness_add_p50)
+	($(v $d.scaling.steps_8_add_p50) → $(v $d.scaling.steps_max_add_p50) ms), offline + remove
+	$(v $d.scaling.flatness_remove_p50), scrub $(v $d.scaling.flatness_scrub_p50). A quadratic
+	cost would show as a ratio near $(v $d.scaling.quadratic_ratio).
 
 	kmem cannot run this device on this guest: its struct pages would take
 	$(v $d.scaling.kmem_mib_per_gib) MiB per GiB (measured above) × $(v $d.scaling.device_gib) GiB
@@ -287,13 +294,15 @@ d=derived
 	MiB of DRAM.
 
 	Method: \`bench/guest-scaling.sh\`, auto_online_blocks=online_movable, sections \`a-b\` written
-	to volatile then to persistent (one write each). Repetitions: 1 for the largest N (it alone
-	takes minutes), then 2 for 512, then 5 for N ≤ 64 taking turns (1, 8, 64, 1, 8, 64, ...); each
-	takes sections the step before did not use. The largest step runs first because under TCG a
-	section's first scrub makes the host fault in a zeroed page-cache page per 4 KiB of the sparse
-	backing file, which is slow (seen: 4× slower per section) while the host reclaims other VMs'
-	memory for it and fast once its page cache is the file's own clean pages: the scrub's cost here
-	is the host's, and the columns without it are the driver's. DRAM: node 0's free pages
+	to volatile then to persistent (one write each). Order: the largest N twice, then 512 twice,
+	then N = 1, 8, 64 taking turns, 5 times each (1, 8, 64, 1, 8, 64, ...); each takes sections
+	the step before did not use. The first run of the largest N is recorded apart: under TCG the
+	first hot-add of a section writes its struct pages into a hole of the sparse backing file, which
+	the host must allocate, so that run measures the emulation as much as the driver; every later
+	step meets sections that have been RAM before, as on a machine that has been up for a while.
+	Every scrub reads pages the host faults in from that file, at a speed set by the host's memory
+	(seen: a section's scrub taking 110 ms or, while the host reclaims other VMs' memory, 440 ms):
+	the scrub's cost here is the host's, and the columns without it are the driver's. DRAM: node 0's free pages
 	(per-CPU lists included) before and after the write to volatile, page cache dropped first; it
 	includes the memory block devices, resources and direct-map page tables of the new RAM, not
 	only struct pages. "Not back after back" is the same reading after the write to persistent:

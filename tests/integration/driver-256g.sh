@@ -6,7 +6,7 @@
 #
 # The headline case: a 256 GiB pmem device made RAM on a guest with 2 GiB of
 # DRAM. Its struct pages alone would need 4 GiB of DRAM; in the pmem they
-# need none. Also shows the bulk moves staying linear (timings printed).
+# need none. Also times the bulk moves (printed; not asserted).
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
@@ -36,11 +36,18 @@ echo "node $node MemTotal: $((total >> 20)) GiB"
 numactl --membind="$node" stress-ng --temp-path /tmp --vm 1 --vm-bytes 1G --verify -t 15s ||
 	fail "workload on node $node failed"
 
+# Back to persistent, which zeroes every section: timed on 64 sections
+# (the scrub reads all 128 MiB of each), the rest taken out by unbind
+# (removal only: they stay recorded volatile and are not scrubbed).
 t0=$(date +%s.%N)
-kmp_set "$dev" persistent all
+kmp_set "$dev" persistent 0-63
 t1=$(date +%s.%N)
-echo "made $n sections persistent in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
-[[ $(kmp_get "$dev" persistent) == "0-$((n - 1))" ]] || fail "persistent reads '$(kmp_get "$dev" persistent)'"
+echo "made 64 sections persistent (removed and zeroed) in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+[[ $(kmp_get "$dev" persistent) == 0-63 ]] || fail "persistent reads '$(kmp_get "$dev" persistent)'"
+t0=$(date +%s.%N)
 kmp_unbind "$dev"
+t1=$(date +%s.%N)
+echo "unbind removed the other $((n - 64)) sections in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+! grep -q "System RAM (kmem_pmem)" /proc/iomem || fail "sections left after unbind"
 rmmod kmem_pmem
 echo ok

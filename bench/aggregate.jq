@@ -91,6 +91,16 @@ def smed($k; $n): svals($k; $n) | median;
 		kmem_offline: st("cycle.kmem.offline_s"),
 		kmem_remove: st("cycle.kmem.remove_s"),
 		kmem_bind_devdax: st("cycle.kmem.bind_devdax_s"),
+		# per section / block: kprobes for ours, whole-device times over
+		# the block count for kmem
+		ours_remove_p50_ms: st("cycle.ours.remove_p50_ms"),
+		ours_scrub_p50_ms: st("cycle.ours.scrub_p50_ms"),
+		kmem_offline_per_block_ms: ((one("capacity.kmem.blocks") // null) as $b |
+			st("cycle.kmem.offline_s").median as $t |
+			if $b == null or $t == null then null else $t * 1000 / $b end),
+		kmem_remove_per_block_ms: ((one("capacity.kmem.blocks") // null) as $b |
+			st("cycle.kmem.remove_s").median as $t |
+			if $b == null or $t == null then null else $t * 1000 / $b end),
 		ratio_volatile: ratio("cycle.ours.volatile_s"; "cycle.kmem.volatile_s"),
 		ratio_persistent: ratio("cycle.ours.persistent_s"; "cycle.kmem.persistent_s"),
 		ratio_persistent_noscrub: (

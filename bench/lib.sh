@@ -95,6 +95,7 @@ bench_init() {
 	[[ $(< /sys/module/kmem_pmem/parameters/initial_mode) == persistent ]] ||
 		fail "kmem_pmem is loaded without initial_mode=persistent"
 	BENCH_NODE=$(< "/sys/bus/dax/devices/$BENCH_DEV/target_node")
+	mapfile -t BENCH_KMEM_BLOCKS < <(bench_kmem_blocks)
 	bench_trace_init
 	bench_ours_bind
 	[[ $(kmp_get "$BENCH_DEV" memmap) == pmem ]] ||
@@ -184,6 +185,11 @@ bench_ours_bind() {
 	[[ -z $(kmp_get "$BENCH_DEV" volatile) ]] || fail "$BENCH_DEV bound with volatile sections"
 }
 
+# bench_ours_set FILE LIST: kmp_set without a fork, for timed writes.
+bench_ours_set() {
+	echo "$2" > "/sys/bus/dax/devices/$BENCH_DEV/kmem_pmem/$1"
+}
+
 bench_ours_unbind() {
 	kmp_unbind "$BENCH_DEV"
 	[[ ! -e /sys/bus/dax/devices/$BENCH_DEV/driver ]] || fail "$BENCH_DEV still bound"
@@ -211,28 +217,31 @@ bench_kmem_bind() {
 	[[ -e /sys/bus/dax/drivers/kmem/$BENCH_DEV ]] || fail "$BENCH_DEV did not bind to kmem"
 }
 
-# bench_kmem_offline: offline kmem's blocks in address order (daxctl's order).
+# bench_kmem_offline: offline kmem's blocks in address order (daxctl's
+# order). No fork per block: the loop may be timed.
 bench_kmem_offline() {
-	local b
-	for b in $(bench_kmem_blocks); do
-		[[ $(< "$BENCH_MEM/memory$b/state") == online ]] || continue
+	local b st
+	for b in "${BENCH_KMEM_BLOCKS[@]}"; do
+		read -r st < "$BENCH_MEM/memory$b/state"
+		[[ $st == online ]] || continue
 		echo offline > "$BENCH_MEM/memory$b/state" || fail "cannot offline memory$b"
 	done
 }
 
-# bench_kmem_online: online kmem's blocks movable, in address order.
-bench_kmem_online() {
-	local b
-	for b in $(bench_kmem_blocks); do
-		[[ $(< "$BENCH_MEM/memory$b/state") == offline ]] || continue
-		echo online_movable > "$BENCH_MEM/memory$b/state" || fail "cannot online memory$b"
-	done
+# bench_kmem_unbind: unbind kmem (it removes its memory), then check that it
+# did, outside any timed region: bench_kmem_unbind_only is the timed part.
+bench_kmem_unbind_only() {
+	echo "$BENCH_DEV" > /sys/bus/dax/drivers/kmem/unbind
+}
+
+bench_kmem_check_removed() {
+	! grep -q "System RAM (kmem)" /proc/iomem ||
+		fail "kmem left its memory behind (blocks still online?)"
 }
 
 bench_kmem_unbind() {
-	echo "$BENCH_DEV" > /sys/bus/dax/drivers/kmem/unbind
-	! grep -q "System RAM (kmem)" /proc/iomem ||
-		fail "kmem left its memory behind (blocks still online?)"
+	bench_kmem_unbind_only
+	bench_kmem_check_removed
 }
 
 # From kmem_pmem (all persistent) to kmem and back, for kmem's figures.
@@ -259,14 +268,14 @@ bench_dram() {
 		nblocks=$(kmp_get "$BENCH_DEV" sections)
 		bench_settle
 		f0=$(bench_free_pages)
-		kmp_set "$BENCH_DEV" volatile all
+		bench_ours_set volatile all
 		f1=$(bench_free_pages)
 		[[ -z $(kmp_get "$BENCH_DEV" online) ]] || fail "sections onlined with auto_online_blocks=offline"
 		kib=$(((f0 - f1) * 4))
 		gib=$(awk -v n="$nblocks" -v b="$bs" 'BEGIN { printf "%.6f", n * b / 2^30 }')
 		bench_record dram.ours.kib "$kib"
 		bench_record dram.ours.mib_per_gib "$(awk -v k="$kib" -v g="$gib" 'BEGIN { printf "%.4f", k / 1024 / g }')"
-		kmp_set "$BENCH_DEV" persistent all
+		bench_ours_set persistent all
 
 		# kmem; the device-dax memmap freed by unbinding device_dax is
 		# kept out of the reading: "before" is taken unbound.
@@ -275,7 +284,7 @@ bench_dram() {
 		f0=$(bench_free_pages)
 		bench_kmem_bind
 		f1=$(bench_free_pages)
-		nblocks=$(bench_kmem_blocks | wc -l)
+		nblocks=${#BENCH_KMEM_BLOCKS[@]}
 		kib=$(((f0 - f1) * 4))
 		gib=$(awk -v n="$nblocks" -v b="$bs" 'BEGIN { printf "%.6f", n * b / 2^30 }')
 		bench_record dram.kmem.kib "$kib"
@@ -305,7 +314,7 @@ bench_capacity() {
 	bs=$(kmp_get "$BENCH_DEV" section_size)
 	kmp_auto_online online_movable
 
-	kmp_set "$BENCH_DEV" volatile all
+	bench_ours_set volatile all
 	sections=$(kmp_get "$BENCH_DEV" sections)
 	unaligned=$(kmp_get "$BENCH_DEV" unaligned_bytes)
 	ram_kib=$(kmp_node_kib "$BENCH_NODE" MemTotal)
@@ -314,12 +323,12 @@ bench_capacity() {
 	bench_record capacity.ours.align_frac "$(awk -v u="$unaligned" -v d="$dev_bytes" 'BEGIN { printf "%.6f", u / d }')"
 	bench_record capacity.ours.memmap_frac "$(awk -v n="$sections" -v b="$bs" -v r="$ram_kib" -v d="$dev_bytes" \
 		'BEGIN { printf "%.6f", (n * b - r * 1024) / d }')"
-	kmp_set "$BENCH_DEV" persistent all
+	bench_ours_set persistent all
 
 	bench_ours_to_unbound
 	bench_kmem_bind
 	ram_kib=$(kmp_node_kib "$BENCH_NODE" MemTotal)
-	sections=$(bench_kmem_blocks | wc -l)
+	sections=${#BENCH_KMEM_BLOCKS[@]}
 	bench_record capacity.kmem.blocks "$sections"
 	bench_record capacity.kmem.ram_bytes $((ram_kib * 1024))
 	bench_record capacity.kmem.ram_frac "$(awk -v r="$ram_kib" -v d="$dev_bytes" 'BEGIN { printf "%.6f", r * 1024 / d }')"
@@ -344,12 +353,12 @@ bench_cycle() {
 		BENCH_REP=$r
 		bench_trace_start
 		t0=$(bench_us)
-		kmp_set "$BENCH_DEV" volatile all
+		bench_ours_set volatile all
 		t1=$(bench_us)
 		[[ $(kmp_get "$BENCH_DEV" online) == "0-$((total - 1))" ]] ||
 			fail "not every section online: $(kmp_get "$BENCH_DEV" online)"
 		t2=$(bench_us)
-		kmp_set "$BENCH_DEV" persistent all
+		bench_ours_set persistent all
 		t3=$(bench_us)
 		bench_trace_record cycle.ours
 		bench_record cycle.ours.volatile_s "$(bench_secs "$t0" "$t1")"
@@ -367,10 +376,11 @@ bench_cycle() {
 		t3=$(bench_us)
 		bench_kmem_offline
 		t4=$(bench_us)
-		bench_kmem_unbind
+		bench_kmem_unbind_only
 		t5=$(bench_us)
 		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
 		t6=$(bench_us)
+		bench_kmem_check_removed
 		bench_record cycle.kmem.unbind_devdax_s "$(bench_secs "$t0" "$t1")"
 		bench_record cycle.kmem.add_online_s "$(bench_secs "$t1" "$t2")"
 		bench_record cycle.kmem.volatile_s "$(bench_secs "$t0" "$t2")"
@@ -424,7 +434,7 @@ bench_single() {
 		BENCH_REP=$r
 		for ((i = 0; i < n; i++)); do
 			t0=$(bench_us)
-			kmp_set "$BENCH_DEV" volatile "$i"
+			bench_ours_set volatile "$i"
 			t1=$(bench_us)
 			bench_record single.ours.volatile_ms "$(bench_ms "$t0" "$t1")"
 		done
@@ -441,14 +451,14 @@ bench_single() {
 		done
 		for ((i = 0; i < n; i++)); do
 			t0=$(bench_us)
-			kmp_set "$BENCH_DEV" persistent "$i"
+			bench_ours_set persistent "$i"
 			t1=$(bench_us)
 			bench_record single.ours.persistent_ms "$(bench_ms "$t0" "$t1")"
 		done
 
 		bench_ours_to_unbound
 		bench_kmem_bind
-		for b in $(bench_kmem_blocks); do
+		for b in "${BENCH_KMEM_BLOCKS[@]}"; do
 			b=$BENCH_MEM/memory$b/state
 			t0=$(bench_us)
 			echo offline > "$b"
@@ -489,7 +499,7 @@ bench_bandwidth() {
 	kmp_auto_online online_movable
 	for drv in ours kmem; do
 		if [[ $drv == ours ]]; then
-			kmp_set "$BENCH_DEV" volatile all
+			bench_ours_set volatile all
 		else
 			bench_ours_to_unbound
 			bench_kmem_bind
@@ -509,7 +519,7 @@ bench_bandwidth() {
 			bench_record "$key" "$value"
 		done < /tmp/numabench.rec
 		if [[ $drv == ours ]]; then
-			kmp_set "$BENCH_DEV" persistent all
+			bench_ours_set persistent all
 		else
 			bench_kmem_offline
 			bench_kmem_unbind
@@ -544,13 +554,13 @@ bench_scaling() {
 			f0=$(bench_free_pages)
 			bench_trace_start
 			t0=$(bench_us)
-			kmp_set "$BENCH_DEV" volatile "$list"
+			bench_ours_set volatile "$list"
 			t1=$(bench_us)
 			f1=$(bench_free_pages)
 			[[ $(kmp_count "$(kmp_get "$BENCH_DEV" online)") == "$n" ]] ||
 				fail "scaling $n: online reads '$(kmp_get "$BENCH_DEV" online)'"
 			t2=$(bench_us)
-			kmp_set "$BENCH_DEV" persistent "$list"
+			bench_ours_set persistent "$list"
 			t3=$(bench_us)
 			f2=$(bench_free_pages)
 			bench_trace_record "$key" "$n"

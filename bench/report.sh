@@ -164,11 +164,17 @@ d=derived
 	  struct pages in the pmem: $(pct $d.capacity.ours.memmap_frac) of the device is not RAM.
 	- **Back costs more because kmem_pmem scrubs and kmem does not.** Making a section persistent
 	  reads all of it and zeroes every page that is not zero, so no volatile data becomes readable
-	  as persistent data; kmem hands the old RAM contents back as they are. Without the scrub,
-	  kmem_pmem's back over kmem's is $(v $d.cycle.ratio_persistent_noscrub.median) (min
-	  $(v $d.cycle.ratio_persistent_noscrub.min)). Under TCG the scrub runs at the emulator's
-	  memory read speed (about $(v $d.cycle.scrub_gib_per_s) GiB/s here); on hardware it is a read
-	  of the medium at its bandwidth.
+	  as persistent data; kmem hands the old RAM contents back as they are. Under TCG the scrub runs
+	  at the emulator's memory read speed (about $(v $d.cycle.scrub_gib_per_s) GiB/s here); on
+	  hardware it is a read of the medium at its bandwidth. Without the scrub, kmem_pmem's back
+	  over kmem's is $(v $d.cycle.ratio_persistent_noscrub.median) (min
+	  $(v $d.cycle.ratio_persistent_noscrub.min)): kmem_pmem offlines and removes one section per
+	  call, $(v $d.cycle.ours_remove_p50_ms.median) ms each (kprobes, median), because the kernel
+	  keeps struct pages inside the memory only for one-block hot-adds on 6.1 and removal must
+	  match; kmem offlines block by block ($(v $d.cycle.kmem_offline_per_block_ms) ms per block)
+	  and then removes its whole range in one call ($(v $d.cycle.kmem_remove_per_block_ms) ms per
+	  block). The same offline costs the same on either driver's blocks (single-section moves
+	  below).
 	- **Moves stay linear up to the largest device**: per-section cost at N =
 	  $(v $d.scaling.max_n) over N = 8 is $(v $d.scaling.flatness_volatile) to RAM,
 	  $(v $d.scaling.flatness_persistent) back and $(v $d.scaling.flatness_persistent_noscrub) back
@@ -226,6 +232,7 @@ d=derived
 	| back (offline + remove, + scrub for kmem_pmem) | $(mm $d.cycle.ours_persistent) | $(mm $d.cycle.kmem_persistent) | $(mm $d.cycle.ratio_persistent) |
 	| — of which kmem_pmem's scrub | $(mm $d.cycle.ours_scrub) | — (kmem never scrubs) | |
 	| back without the scrub | $(mm $d.cycle.ours_persistent_noscrub) | $(mm $d.cycle.kmem_persistent) | $(mm $d.cycle.ratio_persistent_noscrub) |
+	| per section, ms: offline + remove; scrub (kprobes, median of the runs' medians) | $(v $d.cycle.ours_remove_p50_ms.median); $(v $d.cycle.ours_scrub_p50_ms.median) | offline $(v $d.cycle.kmem_offline_per_block_ms) + remove $(v $d.cycle.kmem_remove_per_block_ms) (per block, from the totals) | |
 	| kmem through daxctl reconfigure-device, to RAM [$(v $d.daxctl.volatile.count)] | | $(mm $d.daxctl.volatile) | |
 	| kmem through daxctl reconfigure-device, back [$(v $d.daxctl.persistent.count)] | | $(mm $d.daxctl.persistent) | |
 

@@ -173,8 +173,9 @@ d=derived
 	  keeps struct pages inside the memory only for one-block hot-adds on 6.1 and removal must
 	  match; kmem offlines block by block ($(v $d.cycle.kmem_offline_per_block_ms) ms per block)
 	  and then removes its whole range in one call ($(v $d.cycle.kmem_remove_per_block_ms) ms per
-	  block). The same offline costs the same on either driver's blocks (single-section moves
-	  below).
+	  block). Offlining one block through memoryN/state costs the same on either driver's blocks
+	  (p50 $(v $d.single.ours_offline.median) ms and $(v $d.single.kmem_offline.median) ms,
+	  single-section moves below): the difference is in removing one block per call.
 	- **Moves stay linear up to the largest device**: per-section cost at N =
 	  $(v $d.scaling.max_n) over N = 8 is $(v $d.scaling.flatness_volatile) to RAM,
 	  $(v $d.scaling.flatness_persistent) back and $(v $d.scaling.flatness_persistent_noscrub) back
@@ -185,7 +186,8 @@ d=derived
 	  $(v $d.bw.ours.read_ratio.median) with kmem_pmem and $(v $d.bw.kmem.read_ratio.median) with
 	  kmem; chase latency $(v $d.bw.ours.chase_ratio.median) and $(v $d.bw.kmem.chase_ratio.median).
 	  What differs from 1 comes with the emulation (the NVDIMM is a file mapping on the host,
-	  node 0 anonymous memory) and shows with either driver.
+	  node 0 anonymous memory) and shows with either driver; so do the single bad repetitions
+	  (min column), when the host stalls the VM.
 	- **TCG noise**: offlining memory waits for work on every CPU, and the guest's two vCPU threads
 	  share the host's cores with other VMs, so one block's offline took from
 	  $(v $d.single.kmem_offline.min) to $(v $d.single.kmem_offline.max) ms with kmem and

@@ -73,6 +73,22 @@ static int check_access(struct kmp_file *kf, u64 pos, u64 len)
 	return 0;
 }
 
+/*
+ * Take the device's lock for reading and check the access; on success the
+ * caller holds the lock, on failure it does not.
+ */
+static int lock_for_access(struct kmp_file *kf, u64 pos, u64 len)
+{
+	int rc = down_read_killable(&kf->kdev->lock);
+
+	if (rc)
+		return rc;
+	rc = check_access(kf, pos, len);
+	if (rc)
+		up_read(&kf->kdev->lock);
+	return rc;
+}
+
 /* Copy one chunk between user memory and the span; returns bytes or error. */
 static ssize_t io_chunk(struct kmp_file *kf, char __user *ubuf, u64 pos,
 			size_t len, bool write)
@@ -82,12 +98,9 @@ static ssize_t io_chunk(struct kmp_file *kf, char __user *ubuf, u64 pos,
 	ssize_t rc;
 	void *addr;
 
-	rc = down_read_killable(&kdev->lock);
+	rc = lock_for_access(kf, pos, len);
 	if (rc)
 		return rc;
-	rc = check_access(kf, pos, len);
-	if (rc)
-		goto out;
 	addr = kmp_pmem_map(kdev, kdev->layout.head_bytes + pos, len);
 	if (!addr) {
 		rc = -ENOMEM;
@@ -200,12 +213,9 @@ static int kmp_mmap(struct file *file, struct vm_area_struct *vma)
 	if (pos >= span(kdev) || len > span(kdev) - pos)
 		return -ENXIO;
 
-	rc = down_read_killable(&kdev->lock);
+	rc = lock_for_access(kf, pos, len);
 	if (rc)
 		return rc;
-	rc = check_access(kf, pos, len);
-	if (rc)
-		goto out;
 	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
 	rc = remap_pfn_range(vma, vma->vm_start,
 			     PHYS_PFN(kdev->layout.start + pos), len,

@@ -245,6 +245,31 @@ static int move_sections(struct kmp_dev *kdev, const u32 *ids, u32 n,
 	return 0;
 }
 
+/*
+ * A bulk move: the sections of @map for which @wanted holds, in the order
+ * @order gives them, each moved by @move until one fails.
+ */
+static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
+		     bool (*wanted)(struct kmp_dev *kdev, unsigned long i),
+		     void (*order)(u32 *ids, u32 n, u32 lowest_online),
+		     int (*move)(struct kmp_dev *kdev, unsigned long i))
+{
+	u32 n, *ids;
+	int rc;
+
+	lockdep_assert_held_write(&kdev->lock);
+	if (kdev->meta_status == KMP_META_CORRUPT)
+		return -EUCLEAN;
+
+	ids = sections_to_move(kdev, map, wanted, &n);
+	if (IS_ERR_OR_NULL(ids))
+		return PTR_ERR_OR_ZERO(ids);
+	order(ids, n, lowest_online(kdev));
+	rc = move_sections(kdev, ids, n, move);
+	kvfree(ids);
+	return rc;
+}
+
 /**
  * kmp_make_volatile() - make sections volatile: hot-add them as RAM
  * @kdev: the device
@@ -258,20 +283,8 @@ static int move_sections(struct kmp_dev *kdev, const u32 *ids, u32 n,
  */
 int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
 {
-	u32 n, *ids;
-	int rc;
-
-	lockdep_assert_held_write(&kdev->lock);
-	if (kdev->meta_status == KMP_META_CORRUPT)
-		return -EUCLEAN;
-
-	ids = sections_to_move(kdev, map, out_of_page_allocator, &n);
-	if (IS_ERR_OR_NULL(ids))
-		return PTR_ERR_OR_ZERO(ids);
-	kmp_order_online(ids, n, lowest_online(kdev));
-	rc = move_sections(kdev, ids, n, make_section_volatile);
-	kvfree(ids);
-	return rc;
+	return bulk_move(kdev, map, out_of_page_allocator, kmp_order_online,
+			 make_section_volatile);
 }
 
 /**
@@ -288,20 +301,8 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
  */
 int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
 {
-	u32 n, *ids;
-	int rc;
-
-	lockdep_assert_held_write(&kdev->lock);
-	if (kdev->meta_status == KMP_META_CORRUPT)
-		return -EUCLEAN;
-
-	ids = sections_to_move(kdev, map, not_yet_persistent, &n);
-	if (IS_ERR_OR_NULL(ids))
-		return PTR_ERR_OR_ZERO(ids);
-	kmp_order_offline(ids, n, lowest_online(kdev));
-	rc = move_sections(kdev, ids, n, make_section_persistent);
-	kvfree(ids);
-	return rc;
+	return bulk_move(kdev, map, not_yet_persistent, kmp_order_offline,
+			 make_section_persistent);
 }
 
 /*

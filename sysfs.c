@@ -14,6 +14,7 @@
 #include <linux/device.h>
 #include <linux/memory.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/sysfs.h>
 
 #include "kmem_pmem.h"
@@ -103,21 +104,32 @@ static ssize_t metadata_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(metadata);
 
-/* Print the sections in @states as a list; -EFBIG if it exceeds a page. */
-static ssize_t show_list(struct kmp_dev *kdev, unsigned int states, char *buf)
+/*
+ * The lists are binary attributes, as node's cpulist: every other section
+ * of 16384 makes a 44 KB list, more than a show() may return. Each read()
+ * prints the whole list afresh and copies the part at @off, so a reader
+ * that needs several read()s while a section moves may get parts of two
+ * lists: pmemctl reads until two reads agree. Not
+ * bitmap_print_list_to_buf(): it would add a NUL after the newline.
+ */
+static ssize_t read_list(struct kobject *kobj, unsigned int states,
+			 char *buf, loff_t off, size_t count)
 {
+	struct kmp_dev *kdev = to_kmp_dev(kobj_to_dev(kobj));
 	unsigned int nbits = kdev->layout.nr_sections;
 	unsigned long *map;
-	ssize_t len;
+	ssize_t len = -ENOMEM;
+	char *list;
 
 	map = bitmap_zalloc(nbits, GFP_KERNEL);
 	if (!map)
 		return -ENOMEM;
 	kmp_states_to_bitmap(kdev, map, states);
-	if (snprintf(NULL, 0, "%*pbl\n", nbits, map) >= PAGE_SIZE)
-		len = -EFBIG;
-	else
-		len = sysfs_emit(buf, "%*pbl\n", nbits, map);
+	list = kasprintf(GFP_KERNEL, "%*pbl\n", nbits, map);
+	if (list)
+		len = memory_read_from_buffer(buf, count, &off, list,
+					      strlen(list));
+	kfree(list);
 	bitmap_free(map);
 	return len;
 }
@@ -172,39 +184,57 @@ out:
 	return rc ? rc : count;
 }
 
-static ssize_t volatile_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
+/*
+ * A list is written whole in one write() from offset 0, as to a text
+ * attribute: kernfs hands a binary attribute's write over in chunks of at
+ * most a page, and a later chunk would be a different list.
+ */
+static ssize_t write_list(struct kobject *kobj, char *buf, loff_t off,
+			  size_t count,
+			  int (*move)(struct kmp_dev *, const unsigned long *))
 {
-	return show_list(to_kmp_dev(dev), KMP_VOLATILE_STATES, buf);
+	if (off)
+		return -EINVAL;
+	return move_store(kobj_to_dev(kobj), buf, count, move);
 }
 
-static ssize_t volatile_store(struct device *dev, struct device_attribute *attr,
-			      const char *buf, size_t count)
+static ssize_t volatile_read(struct file *file, struct kobject *kobj,
+			     struct bin_attribute *attr, char *buf,
+			     loff_t off, size_t count)
 {
-	return move_store(dev, buf, count, kmp_make_volatile);
-}
-static DEVICE_ATTR_RW(volatile);
-
-static ssize_t persistent_show(struct device *dev,
-			       struct device_attribute *attr, char *buf)
-{
-	return show_list(to_kmp_dev(dev), KMP_PERSISTENT_STATES, buf);
+	return read_list(kobj, KMP_VOLATILE_STATES, buf, off, count);
 }
 
-static ssize_t persistent_store(struct device *dev,
-				struct device_attribute *attr, const char *buf,
-				size_t count)
+static ssize_t volatile_write(struct file *file, struct kobject *kobj,
+			      struct bin_attribute *attr, char *buf,
+			      loff_t off, size_t count)
 {
-	return move_store(dev, buf, count, kmp_make_persistent);
+	return write_list(kobj, buf, off, count, kmp_make_volatile);
 }
-static DEVICE_ATTR_RW(persistent);
+static BIN_ATTR_RW(volatile, 0);
 
-static ssize_t online_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
+static ssize_t persistent_read(struct file *file, struct kobject *kobj,
+			       struct bin_attribute *attr, char *buf,
+			       loff_t off, size_t count)
 {
-	return show_list(to_kmp_dev(dev), KMP_STATE_BIT(KMP_ONLINE), buf);
+	return read_list(kobj, KMP_PERSISTENT_STATES, buf, off, count);
 }
-static DEVICE_ATTR_RO(online);
+
+static ssize_t persistent_write(struct file *file, struct kobject *kobj,
+				struct bin_attribute *attr, char *buf,
+				loff_t off, size_t count)
+{
+	return write_list(kobj, buf, off, count, kmp_make_persistent);
+}
+static BIN_ATTR_RW(persistent, 0);
+
+static ssize_t online_read(struct file *file, struct kobject *kobj,
+			   struct bin_attribute *attr, char *buf,
+			   loff_t off, size_t count)
+{
+	return read_list(kobj, KMP_STATE_BIT(KMP_ONLINE), buf, off, count);
+}
+static BIN_ATTR_RO(online, 0);
 
 static struct attribute *kmp_attrs[] = {
 	&dev_attr_section_size.attr,
@@ -214,15 +244,20 @@ static struct attribute *kmp_attrs[] = {
 	&dev_attr_unaligned_bytes.attr,
 	&dev_attr_memmap.attr,
 	&dev_attr_metadata.attr,
-	&dev_attr_volatile.attr,
-	&dev_attr_persistent.attr,
-	&dev_attr_online.attr,
+	NULL,
+};
+
+static struct bin_attribute *kmp_bin_attrs[] = {
+	&bin_attr_volatile,
+	&bin_attr_persistent,
+	&bin_attr_online,
 	NULL,
 };
 
 static const struct attribute_group kmp_attr_group = {
 	.name = "kmem_pmem",
 	.attrs = kmp_attrs,
+	.bin_attrs = kmp_bin_attrs,
 };
 
 /**

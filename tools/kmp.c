@@ -186,20 +186,89 @@ static int read_attr_str(const char *dev, const char *attr, char *buf,
 	return sysfs_read(path, buf, len);
 }
 
+/*
+ * Read all of @fd into *@text (NUL-terminated, malloc()ed); *@chunks says
+ * how many read()s returned data.
+ */
+static int read_all(int fd, char **text, int *chunks)
+{
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *bigger;
+	ssize_t n;
+
+	*chunks = 0;
+	while (buf) {
+		if (size - len < 4096 + 1) {
+			bigger = realloc(buf, size * 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - len - 1);
+		if (n < 0) {
+			n = -errno;
+			free(buf);
+			return n;
+		}
+		if (n == 0) {
+			buf[len] = '\0';
+			*text = buf;
+			return 0;
+		}
+		len += n;
+		(*chunks)++;
+	}
+	free(buf);
+	return -ENOMEM;
+}
+
+static int read_list_once(const char *path, char **text, int *chunks)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = read_all(fd, text, chunks);
+	close(fd);
+	return rc;
+}
+
+/*
+ * The kernel prints a list afresh for every read() of up to a page (docs/
+ * ABI): a longer list takes several, and a section that moves in between
+ * leaves parts of two lists. Such a list counts once two reads agree.
+ */
+static int read_list_text(const char *path, char **text)
+{
+	char *prev = NULL;
+	int chunks, tries, rc;
+
+	for (tries = 0; tries < 100; tries++) {
+		rc = read_list_once(path, text, &chunks);
+		if (rc || chunks <= 1 || (prev && !strcmp(prev, *text)))
+			break;
+		free(prev);
+		prev = *text;
+		*text = NULL;
+		rc = -EAGAIN;
+	}
+	free(prev);
+	return rc;
+}
+
 static int read_list(const char *dev, const char *attr, struct seclist *s)
 {
-	char path[PATH_MAX], *buf;
-	size_t len = 1 << 16;
+	char path[PATH_MAX], *text;
 	int rc;
 
-	buf = malloc(len);
-	if (!buf)
-		return -ENOMEM;
 	attr_path(path, sizeof(path), dev, attr);
-	rc = sysfs_read(path, buf, len);
-	if (!rc)
-		rc = seclist_parse(s, buf, SECLIST_ALLOW_EMPTY, NULL, 0);
-	free(buf);
+	rc = read_list_text(path, &text);
+	if (rc)
+		return rc;
+	rc = seclist_parse(s, text, SECLIST_ALLOW_EMPTY, NULL, 0);
+	free(text);
 	return rc;
 }
 

@@ -6,6 +6,8 @@
 #ifndef PMEMCTL_BUILTIN_H
 #define PMEMCTL_BUILTIN_H
 
+#include <sys/types.h>
+
 #include <json-c/json.h>
 
 #include "kmp.h"
@@ -20,6 +22,7 @@ int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx);
 int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx);
 int cmd_restore(struct pmemctl_args *a, struct daxctl_ctx *ctx);
 int cmd_check(struct pmemctl_args *a, struct daxctl_ctx *ctx);
+int cmd_release(struct pmemctl_args *a, struct daxctl_ctx *ctx);
 
 /* cmd_setup.c */
 int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
@@ -28,6 +31,9 @@ int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 /* cmd_move.c */
 int online_section(struct pmemctl_args *a, const struct kmp_info *info,
 		   uint32_t s);
+void run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
+		   enum move_dir dir, const struct move_plan *plan,
+		   struct seclist *moved, struct seclist *failed);
 
 /* cmd_restore.c */
 int online_volatile(struct pmemctl_args *a, const char *name,
@@ -45,6 +51,7 @@ int open_kmp_dev(const struct pmemctl_args *a, const char *arg,
 void print_json(struct json_object *j);
 double now_seconds(void);
 struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name);
+pid_t dev_user(const char *path);
 
 /* media.c */
 int media_metadata(struct daxctl_dev *dev, char *state, size_t len);

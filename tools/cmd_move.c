@@ -173,6 +173,54 @@ int online_section(struct pmemctl_args *a, const struct kmp_info *info,
 }
 
 /**
+ * run_move_plan() - move the sections of a plan, one sysfs write each
+ * @a: the command line, for messages
+ * @info: the device
+ * @dir: where to
+ * @plan: the steps, in order (move_plan_build())
+ * @moved: sections moved, added to
+ * @failed: sections that failed, added to, each said with its reason
+ *
+ * Goes on past a section that fails, except when the device is gone or
+ * the write not allowed; one line of progress per section.
+ */
+void run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
+		   enum move_dir dir, const struct move_plan *plan,
+		   struct seclist *moved, struct seclist *failed)
+{
+	const char *where = dir == TO_VOLATILE ? "volatile" : "persistent";
+	uint32_t i;
+	int rc;
+
+	for (i = 0; i < plan->nr_steps; i++) {
+		const struct move_step *st = &plan->steps[i];
+
+		if (st->write) {
+			rc = kmp_move_section(info, dir, st->section);
+			if (rc) {
+				pm_err(a, "%s: section %u: cannot make it %s: %s: %s",
+				       info->name, st->section, where, strerror(-rc),
+				       move_error_reason(-rc, dir, false));
+				seclist_set(failed, st->section);
+				if (rc == -ENODEV || rc == -ENXIO || rc == -ENOENT ||
+				    rc == -EPERM || rc == -EACCES)
+					break;
+				continue;
+			}
+		}
+		if (st->online && online_section(a, info, st->section)) {
+			seclist_set(failed, st->section);
+			continue;
+		}
+		seclist_set(moved, st->section);
+		if (plan->nr_steps > 1)
+			pm_info(a, "%s: section %u %s%s (%u/%u)", info->name,
+				st->section, where,
+				st->online ? ", online" : "", i + 1, plan->nr_steps);
+	}
+}
+
+/**
  * cmd_move() - pmemctl volatile|persistent [options] <daxX.Y> <sections>
  * @a: the command line
  * @ctx: libdaxctl (unused: the device is named)
@@ -232,32 +280,7 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	}
 
 	t0 = now_seconds();
-	for (i = 0; i < plan.nr_steps; i++) {
-		const struct move_step *st = &plan.steps[i];
-
-		if (st->write) {
-			rc = kmp_move_section(&info, dir, st->section);
-			if (rc) {
-				pm_err(a, "%s: section %u: cannot make it %s: %s: %s",
-				       info.name, st->section, where, strerror(-rc),
-				       move_error_reason(-rc, dir, false));
-				seclist_set(&failed, st->section);
-				if (rc == -ENODEV || rc == -ENXIO || rc == -ENOENT ||
-				    rc == -EPERM || rc == -EACCES)
-					break;
-				continue;
-			}
-		}
-		if (st->online && online_section(a, &info, st->section)) {
-			seclist_set(&failed, st->section);
-			continue;
-		}
-		seclist_set(&moved, st->section);
-		if (plan.nr_steps > 1)
-			pm_info(a, "%s: section %u %s%s (%u/%u)", info.name,
-				st->section, where,
-				st->online ? ", online" : "", i + 1, plan.nr_steps);
-	}
+	run_move_plan(a, &info, dir, &plan, &moved, &failed);
 
 	if (seclist_count(&failed)) {
 		text = seclist_format_alloc(&failed);

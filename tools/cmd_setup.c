@@ -53,61 +53,6 @@ static struct ndctl_namespace *find_namespace(struct ndctl_ctx *ctx,
 	return NULL;
 }
 
-/*
- * The pid of a process that has /dev/@name open or mapped, or 0. Only
- * root sees every process's files, which is who runs setup.
- */
-static pid_t dax_user(const char *name)
-{
-	char want[64], path[PATH_MAX], link[PATH_MAX], line[PATH_MAX + 128];
-	struct dirent *p;
-	pid_t found = 0;
-	DIR *proc;
-
-	snprintf(want, sizeof(want), "/dev/%s", name);
-	proc = opendir("/proc");
-	if (!proc)
-		return 0;
-	while (!found && (p = readdir(proc))) {
-		struct dirent *f;
-		DIR *fds;
-		FILE *maps;
-
-		if (!isdigit((unsigned char)p->d_name[0]))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
-		fds = opendir(path);
-		while (fds && !found && (f = readdir(fds))) {
-			ssize_t n;
-
-			snprintf(path, sizeof(path), "/proc/%s/fd/%s", p->d_name,
-				 f->d_name);
-			n = readlink(path, link, sizeof(link) - 1);
-			if (n > 0) {
-				link[n] = '\0';
-				if (!strcmp(link, want))
-					found = atoi(p->d_name);
-			}
-		}
-		if (fds)
-			closedir(fds);
-		snprintf(path, sizeof(path), "/proc/%s/maps", p->d_name);
-		maps = fopen(path, "re");
-		while (maps && !found && fgets(line, sizeof(line), maps)) {
-			char *tail = strstr(line, want);
-
-			if (tail && (tail[strlen(want)] == '\n' ||
-				     tail[strlen(want)] == ' ' ||
-				     !tail[strlen(want)]))
-				found = atoi(p->d_name);
-		}
-		if (maps)
-			fclose(maps);
-	}
-	closedir(proc);
-	return found;
-}
-
 /* The block device a namespace is reached through now, or NULL. */
 static const char *namespace_bdev(struct ndctl_namespace *ndns)
 {
@@ -286,7 +231,11 @@ static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 		return EXIT_FAILED;
 	}
 	if (!strcmp(drv, "device_dax")) {
-		pid_t pid = dax_user(name);
+		char path[64];
+		pid_t pid;
+
+		snprintf(path, sizeof(path), "/dev/%s", name);
+		pid = dev_user(path);
 
 		if (pid && !a->force) {
 			pm_err(a, "%s: in use: process %d has /dev/%s open or mapped; use --force",

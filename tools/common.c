@@ -4,9 +4,13 @@
  * ...", one line each), opening a device bound to kmem_pmem with a reason
  * when that is not possible, and JSON on stdout.
  */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -125,4 +129,62 @@ struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name)
 			if (!strcmp(daxctl_dev_get_devname(dev), name))
 				return dev;
 	return NULL;
+}
+
+/**
+ * dev_user() - a process that has a device file open or mapped
+ * @want: the device file, e.g. "/dev/dax0.0"
+ *
+ * Only root sees every process's files, which is who moves devices.
+ *
+ * Return: its pid, or 0 if none is found.
+ */
+pid_t dev_user(const char *want)
+{
+	char path[PATH_MAX], link[PATH_MAX], line[PATH_MAX + 128];
+	struct dirent *p;
+	pid_t found = 0;
+	DIR *proc;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	while (!found && (p = readdir(proc))) {
+		struct dirent *f;
+		DIR *fds;
+		FILE *maps;
+
+		if (!isdigit((unsigned char)p->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		fds = opendir(path);
+		while (fds && !found && (f = readdir(fds))) {
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", p->d_name,
+				 f->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n > 0) {
+				link[n] = '\0';
+				if (!strcmp(link, want))
+					found = atoi(p->d_name);
+			}
+		}
+		if (fds)
+			closedir(fds);
+		snprintf(path, sizeof(path), "/proc/%s/maps", p->d_name);
+		maps = fopen(path, "re");
+		while (maps && !found && fgets(line, sizeof(line), maps)) {
+			char *tail = strstr(line, want);
+
+			if (tail && (tail[strlen(want)] == '\n' ||
+				     tail[strlen(want)] == ' ' ||
+				     !tail[strlen(want)]))
+				found = atoi(p->d_name);
+		}
+		if (maps)
+			fclose(maps);
+	}
+	closedir(proc);
+	return found;
 }

@@ -374,6 +374,50 @@ int kmp_move_section(const struct kmp_info *info, enum move_dir dir,
 	return sysfs_write(path, val);
 }
 
+/**
+ * kmp_make_all_persistent() - one write of "all" to the persistent file
+ * @info: the device
+ *
+ * Besides the volatile sections, this zeroes those recorded volatile on
+ * the media that are not RAM (an add failed): the lists show them as
+ * persistent, but their bytes are what the RAM left.
+ *
+ * Return: 0 or the driver's negative errno.
+ */
+int kmp_make_all_persistent(const struct kmp_info *info)
+{
+	char path[PATH_MAX];
+
+	attr_path(path, sizeof(path), info->name, "persistent");
+	return sysfs_write(path, "all");
+}
+
+/**
+ * kmp_unbind() - unbind a dax device from kmem_pmem and forget its id
+ * @dev: "daxX.Y", bound to kmem_pmem
+ *
+ * The id new_id added goes too (remove_id), so that nothing binds the
+ * device to kmem_pmem again unasked.
+ *
+ * Return: 0 once the device is unbound, or a negative errno.
+ */
+int kmp_unbind(const char *dev)
+{
+	char drv[64];
+	int rc;
+
+	rc = sysfs_write(DAX_DRIVERS "/" KMP_DRIVER "/unbind", dev);
+	if (rc)
+		return rc;
+	rc = dax_driver(dev, drv, sizeof(drv));
+	if (rc)
+		return rc;
+	if (!strcmp(drv, KMP_DRIVER))
+		return -EBUSY;
+	sysfs_write(DAX_DRIVERS "/" KMP_DRIVER "/remove_id", dev);
+	return 0;
+}
+
 static bool all_zero(const unsigned char *p, size_t len, size_t *first)
 {
 	const uint64_t *w = (const uint64_t *)p;

@@ -64,6 +64,8 @@ int kmp_info_read_lists(struct kmp_info *info);
 void kmp_info_free(struct kmp_info *info);
 int kmp_move_section(const struct kmp_info *info, enum move_dir dir,
 		     unsigned long section);
+int kmp_make_all_persistent(const struct kmp_info *info);
+int kmp_unbind(const char *dev);
 int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
 			 uint64_t *offset);
 

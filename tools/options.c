@@ -82,6 +82,9 @@ static const struct cmd_desc {
 	{ CMD_RESTORE, "restore", "[<daxX.Y>...]",
 	  "after boot: rebind devices with kmem_pmem metadata, online their RAM",
 	  O_JSON | O_QUIET | O_DRY_RUN | O_NO_ONLINE, 0, -1 },
+	{ CMD_RELEASE, "release", "<daxX.Y>",
+	  "hand a device back clean: every section persistent (former RAM zeroed), then device_dax",
+	  O_JSON | O_QUIET | O_FORCE, 1, 1 },
 	{ CMD_CHECK, "check", "",
 	  "check the kernel command line and the module; say what to change",
 	  O_JSON | O_QUIET, 0, 0 },
@@ -219,6 +222,7 @@ static int parse_cmd(const struct cmd_desc *d, int argc, char **argv,
 	switch (d->cmd) {
 	case CMD_STATUS:
 	case CMD_SETUP:
+	case CMD_RELEASE:
 		a->dev = argv[optind];
 		break;
 	case CMD_VOLATILE:

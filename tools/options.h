@@ -30,6 +30,7 @@ enum pmemctl_cmd {
 	CMD_PERSISTENT,
 	CMD_RESTORE,
 	CMD_CHECK,
+	CMD_RELEASE,
 	CMD_HELP,
 	CMD_VERSION,
 };

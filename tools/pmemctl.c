@@ -27,6 +27,7 @@ static int (* const commands[])(struct pmemctl_args *, struct daxctl_ctx *) = {
 	[CMD_PERSISTENT] = cmd_move,
 	[CMD_RESTORE] = cmd_restore,
 	[CMD_CHECK] = cmd_check,
+	[CMD_RELEASE] = cmd_release,
 };
 
 int main(int argc, char **argv)

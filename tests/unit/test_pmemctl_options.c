@@ -107,6 +107,14 @@ static void test_other_args(void)
 	CHECK(a.force && a.no_online);
 	CHECK_STREQ(a.dev, "namespace0.0");
 
+	CHECK_EQ(parse("release", "-f", "-j", "/dev/kmem_pmem/dax0.0", NULL), 0);
+	CHECK_EQ(a.cmd, CMD_RELEASE);
+	CHECK(a.force && a.json);
+	CHECK_STREQ(a.dev, "/dev/kmem_pmem/dax0.0");
+	CHECK_EQ(parse("release", NULL), -EINVAL);
+	CHECK_STREQ(why, "release: missing <daxX.Y>");
+	CHECK_EQ(parse("release", "--no-online", "dax0.0", NULL), -EINVAL);
+
 	CHECK_EQ(parse("restore", "-n", NULL), 0);
 	CHECK(a.dry_run);
 	CHECK_EQ(a.nr_devs, 0);

@@ -68,6 +68,7 @@ static void kmp_dev_release(struct kref *ref)
 {
 	struct kmp_dev *kdev = container_of(ref, struct kmp_dev, ref);
 
+	cleanup_srcu_struct(&kdev->access_srcu);
 	kvfree(kdev->map_count);
 	kvfree(kdev->recorded);
 	kfree(kdev->name);
@@ -94,6 +95,10 @@ static struct kmp_dev *kmp_dev_alloc(struct dev_dax *dev_dax,
 	kdev = kvzalloc(struct_size(kdev, state, n), GFP_KERNEL);
 	if (!kdev)
 		return NULL;
+	if (init_srcu_struct(&kdev->access_srcu)) {
+		kvfree(kdev);
+		return NULL;
+	}
 	kref_init(&kdev->ref);
 	kdev->name = kstrdup(dev_name(&dev_dax->dev), GFP_KERNEL);
 	kdev->recorded = kvzalloc(n, GFP_KERNEL);
@@ -371,9 +376,6 @@ static int kmp_probe(struct dev_dax *dev_dax)
 			return rc;
 		}
 	}
-	down_write(&kdev->lock);
-	kdev->bind_gen++;
-	up_write(&kdev->lock);
 	dev_set_drvdata(dev, kdev);
 
 	rc = kmp_sysfs_add(kdev);

@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
 #include <linux/types.h>
 
 #include "metadata_format.h"
@@ -56,7 +57,13 @@ enum kmp_memmap {
  * @ref: the binding (or orphan) holds one, each open char device file one
  * @dev_dax: the bound device; NULL while unbound or orphaned (unbound with
  *	sections that could not be removed, see driver.c)
- * @bind_gen: counts binds, so files opened under an earlier one are refused
+ * @bind_gen: counts unbinds (char device revokes), so files opened under an
+ *	earlier binding are refused; under kmp_state_lock
+ * @revoked: the char device serves nothing: set by unbind's revoke, cleared
+ *	at bind; under kmp_state_lock
+ * @access_srcu: every char device access of pmem bytes (read, write, page
+ *	fault) runs inside it; whoever stops serving a section or the device
+ *	marks that first, then waits for it (see chardev.c)
  * @name: the device's name, kept for messages and as the resource name
  * @res: the sections' span, claimed from iomem_resource; parent of the
  *	"System RAM (kmem_pmem)" resources of volatile sections
@@ -81,7 +88,7 @@ enum kmp_memmap {
  * @map_count: per section, the char device mappings covering it
  * @misc: the char device /dev/kmem_pmem/<name>
  * @files: open char device files, under @files_lock
- * @files_lock: protects @files
+ * @files_lock: protects @files and the files' mappings lists
  * @nr_in_state: sections per state, under kmp_state_lock
  * @state: one enum kmp_state per section; written under kmp_state_lock and
  *	by kmp_set_state() only, which keeps @nr_in_state in sync
@@ -91,6 +98,8 @@ struct kmp_dev {
 	struct kref ref;
 	struct dev_dax *dev_dax;
 	unsigned int bind_gen;
+	bool revoked;
+	struct srcu_struct access_srcu;
 	const char *name;
 	struct resource *res;
 	u64 range_start;
@@ -112,7 +121,7 @@ struct kmp_dev {
 	struct miscdevice misc;
 	bool misc_registered;
 	struct list_head files;
-	struct mutex files_lock;	/* protects @files; sleeps for unmapping */
+	struct mutex files_lock;	/* sleeps for unmapping */
 	unsigned long nr_in_state[KMP_NR_STATES];
 	u8 state[];
 };

@@ -20,6 +20,7 @@
  *     kernel's auto-online policy did not (unless --no-online), as daxctl
  *     reconfigure-device --mode=system-ram does.
  */
+#define _GNU_SOURCE	/* O_DIRECT */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -119,12 +120,165 @@ static int check_namespace_unused(struct pmemctl_args *a, const char *ns,
 	return EXIT_OK;
 }
 
+/**
+ * struct ns_before - a namespace as setup found it, to put it back
+ * @name: "namespaceX.Y"
+ * @changed: setup disabled it: a later failure must put it back
+ * @enabled: it was active (enabled itself, or through its claim: fsdax,
+ *	sector, devdax)
+ * @mode: its mode then (raw, fsdax, sector)
+ */
+struct ns_before {
+	char name[64];
+	bool changed;
+	bool enabled;
+	enum ndctl_namespace_mode mode;
+};
+
+static const char *mode_name(enum ndctl_namespace_mode mode)
+{
+	switch (mode) {
+	case NDCTL_NS_MODE_RAW: return "raw";
+	case NDCTL_NS_MODE_FSDAX: return "fsdax";
+	case NDCTL_NS_MODE_DEVDAX: return "devdax";
+	case NDCTL_NS_MODE_SECTOR: return "sector";
+	default: return "unknown";
+	}
+}
+
+/*
+ * Whether namespace @name is enabled, and its mode, from a new libndctl
+ * context: one kept across a disable and enable may not know the claim
+ * the kernel found on the media as it enabled it.
+ */
+static int namespace_now(const char *name, bool *enabled,
+			 enum ndctl_namespace_mode *mode)
+{
+	struct ndctl_namespace *ndns;
+	struct ndctl_ctx *nctx;
+	int rc;
+
+	rc = ndctl_new(&nctx);
+	if (rc)
+		return rc;
+	ndns = find_namespace(nctx, name);
+	if (ndns) {
+		*enabled = ndctl_namespace_is_active(ndns);
+		*mode = ndctl_namespace_get_mode(ndns);
+	}
+	ndctl_unref(nctx);
+	return ndns ? 0 : -ENODEV;
+}
+
+/*
+ * Zero the devdax info block setup wrote at 4 KiB into a namespace that was
+ * raw, through its raw block device, as ndctl does before reconfiguring.
+ * The namespace is left disabled.
+ */
+static int zero_dax_info_block(struct ndctl_namespace *ndns)
+{
+	char path[64], *zero;
+	int fd, rc;
+
+	ndctl_namespace_disable_invalidate(ndns);
+	ndctl_namespace_set_raw_mode(ndns, 1);
+	rc = ndctl_namespace_enable(ndns);
+	if (rc < 0)
+		goto out;
+	snprintf(path, sizeof(path), "/dev/%s",
+		 ndctl_namespace_get_block_device(ndns));
+	rc = -ENOMEM;
+	if (posix_memalign((void **)&zero, 4096, 4096))
+		goto out;
+	memset(zero, 0, 4096);
+	fd = open(path, O_RDWR | O_DIRECT | O_EXCL | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+	} else {
+		rc = pwrite(fd, zero, 4096, 4096) == 4096 ? 0 : -EIO;
+		close(fd);
+	}
+	free(zero);
+out:
+	ndctl_namespace_set_raw_mode(ndns, 0);
+	ndctl_namespace_disable_invalidate(ndns);
+	return rc;
+}
+
+/*
+ * Disable @ndns (and the devdax device setup made of it), then enable it
+ * again if it was: the kernel finds the claim on the media, the old one if
+ * setup never wrote its own. A namespace that was raw gets setup's devdax
+ * info block zeroed first.
+ */
+static int put_namespace_back(struct ndctl_namespace *ndns,
+			      const struct ns_before *before)
+{
+	enum ndctl_namespace_mode mode;
+	bool enabled;
+	int rc;
+
+	rc = ndctl_namespace_disable_safe(ndns);
+	if (rc < 0)
+		return rc;
+	if (before->mode == NDCTL_NS_MODE_RAW) {
+		rc = ndctl_namespace_enable(ndns);
+		if (rc < 0)
+			return rc;
+		if (namespace_now(before->name, &enabled, &mode) ||
+		    mode != NDCTL_NS_MODE_DEVDAX)
+			return before->enabled ? 0 :
+			       ndctl_namespace_disable_invalidate(ndns);
+		rc = zero_dax_info_block(ndns);
+		if (rc < 0)
+			return rc;
+	}
+	return before->enabled ? ndctl_namespace_enable(ndns) : 0;
+}
+
+/*
+ * A step after the namespace was disabled failed: put it back as it was,
+ * or say in what state it is left.
+ */
+static void restore_namespace(struct pmemctl_args *a,
+			      const struct ns_before *before)
+{
+	enum ndctl_namespace_mode mode = NDCTL_NS_MODE_UNKNOWN;
+	struct ndctl_namespace *ndns;
+	struct ndctl_ctx *nctx;
+	bool enabled = false;
+	int rc;
+
+	if (!before->changed)
+		return;
+	rc = ndctl_new(&nctx);
+	if (rc)
+		goto report;
+	ndns = find_namespace(nctx, before->name);
+	rc = ndns ? put_namespace_back(ndns, before) : -ENODEV;
+	ndctl_unref(nctx);
+report:
+	if (!namespace_now(before->name, &enabled, &mode) &&
+	    enabled == before->enabled && mode == before->mode) {
+		pm_info(a, "%s: put back as it was: %s, %s", before->name,
+			before->enabled ? "enabled" : "disabled",
+			mode_name(before->mode));
+		return;
+	}
+	pm_err(a, "%s: could not be put back as it was (%s, %s)%s%s: it is %s, %s now; see ndctl create-namespace -f -e %s --mode=%s",
+	       before->name, before->enabled ? "enabled" : "disabled",
+	       mode_name(before->mode), rc < 0 ? ": " : "",
+	       rc < 0 ? strerror(-rc) : "", enabled ? "enabled" : "disabled",
+	       mode_name(mode), before->name, mode_name(before->mode));
+}
+
 /*
  * Make namespace @ns devdax with map=mem unless it is devdax already, and
- * give the name of its dax device in @dax_name.
+ * give the name of its dax device in @dax_name. @before says what it was;
+ * a failure once it was disabled puts it back.
  */
 static int setup_namespace(struct pmemctl_args *a, const char *ns,
-			   char *dax_name, size_t len)
+			   char *dax_name, size_t len, struct ns_before *before)
 {
 	struct ndctl_namespace *ndns;
 	struct daxctl_region *dregion;
@@ -172,12 +326,16 @@ static int setup_namespace(struct pmemctl_args *a, const char *ns,
 	pm_info(a, "%s: making it devdax with map=mem: device-dax's struct pages then live in DRAM, and only while device_dax holds it; map=dev would keep 1.56%% of the pmem for them for good",
 		ns);
 	region = ndctl_namespace_get_region(ndns);
+	snprintf(before->name, sizeof(before->name), "%s", ns);
+	before->enabled = ndctl_namespace_is_active(ndns);
+	before->mode = ndctl_namespace_get_mode(ndns);
 	rc = ndctl_namespace_disable_safe(ndns);
 	if (rc < 0) {
 		pm_err(a, "%s: cannot disable the namespace: %s", ns, strerror(-rc));
 		rc = rc == -EBUSY ? EXIT_REFUSED : EXIT_FAILED;
 		goto out;
 	}
+	before->changed = true;
 	dax = ndctl_region_get_dax_seed(region);
 	if (!dax) {
 		pm_err(a, "%s: the kernel offers no devdax mode here (modprobe dax_pmem)",
@@ -197,7 +355,8 @@ static int setup_namespace(struct pmemctl_args *a, const char *ns,
 		rc = ndctl_dax_enable(dax);
 	if (rc) {
 		ndctl_dax_set_namespace(dax, NULL);
-		pm_err(a, "%s: cannot make it devdax: %s", ns, strerror(-rc));
+		pm_err(a, "%s: cannot make it devdax: %s%s", ns, strerror(-rc),
+		       rc == -ENXIO ? " (is dax_pmem loadable?)" : "");
 		rc = EXIT_FAILED;
 		goto out;
 	}
@@ -216,6 +375,8 @@ found:
 	rc = EXIT_OK;
 out:
 	ndctl_unref(nctx);
+	if (rc)
+		restore_namespace(a, before);
 	return rc;
 }
 
@@ -324,6 +485,7 @@ int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 {
 	char name[64], drv[64], sz[FMT_SIZE_LEN];
+	struct ns_before before = { .changed = false };
 	struct kmp_info info;
 	int kind, rc;
 
@@ -341,18 +503,21 @@ int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 		char ns[64];
 
 		snprintf(ns, sizeof(ns), "%s", name);
-		rc = setup_namespace(a, ns, name, sizeof(name));
+		rc = setup_namespace(a, ns, name, sizeof(name), &before);
 		if (rc)
 			return rc;
 	}
 
 	if (dax_driver(name, drv, sizeof(drv))) {
 		pm_err(a, "%s: no such dax device", name);
+		restore_namespace(a, &before);
 		return EXIT_USAGE;
 	}
 	rc = bind_to_kmp(a, ctx, name);
-	if (rc)
+	if (rc) {
+		restore_namespace(a, &before);
 		return rc;
+	}
 	/* The driver may have made sections volatile as it bound. */
 	rc = online_volatile(a, name, NULL);
 	if (rc)

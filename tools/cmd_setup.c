@@ -127,12 +127,15 @@ static int check_namespace_unused(struct pmemctl_args *a, const char *ns,
  * @enabled: it was active (enabled itself, or through its claim: fsdax,
  *	sector, devdax)
  * @mode: its mode then (raw, fsdax, sector)
+ * @claimed: an info block on the media made it fsdax or sector (a legacy
+ *	pmem namespace is fsdax without one)
  */
 struct ns_before {
 	char name[64];
 	bool changed;
 	bool enabled;
 	enum ndctl_namespace_mode mode;
+	bool claimed;
 };
 
 static const char *mode_name(enum ndctl_namespace_mode mode)
@@ -171,8 +174,8 @@ static int namespace_now(const char *name, bool *enabled,
 }
 
 /*
- * Zero the devdax info block setup wrote at 4 KiB into a namespace that was
- * raw, through its raw block device, as ndctl does before reconfiguring.
+ * Zero the devdax info block setup wrote at 4 KiB into a namespace that had
+ * no claim, through its raw block device, as ndctl does before reconfiguring.
  * The namespace is left disabled.
  */
 static int zero_dax_info_block(struct ndctl_namespace *ndns)
@@ -208,8 +211,8 @@ out:
 /*
  * Disable @ndns (and the devdax device setup made of it), then enable it
  * again if it was: the kernel finds the claim on the media, the old one if
- * setup never wrote its own. A namespace that was raw gets setup's devdax
- * info block zeroed first.
+ * setup never wrote its own. A namespace that had no claim (raw, or legacy
+ * pmem) gets setup's devdax info block zeroed first.
  */
 static int put_namespace_back(struct ndctl_namespace *ndns,
 			      const struct ns_before *before)
@@ -221,7 +224,7 @@ static int put_namespace_back(struct ndctl_namespace *ndns,
 	rc = ndctl_namespace_disable_safe(ndns);
 	if (rc < 0)
 		return rc;
-	if (before->mode == NDCTL_NS_MODE_RAW) {
+	if (!before->claimed) {
 		rc = ndctl_namespace_enable(ndns);
 		if (rc < 0)
 			return rc;
@@ -329,6 +332,8 @@ static int setup_namespace(struct pmemctl_args *a, const char *ns,
 	snprintf(before->name, sizeof(before->name), "%s", ns);
 	before->enabled = ndctl_namespace_is_active(ndns);
 	before->mode = ndctl_namespace_get_mode(ndns);
+	before->claimed = ndctl_namespace_get_pfn(ndns) ||
+			  ndctl_namespace_get_btt(ndns);
 	rc = ndctl_namespace_disable_safe(ndns);
 	if (rc < 0) {
 		pm_err(a, "%s: cannot disable the namespace: %s", ns, strerror(-rc));
@@ -380,11 +385,72 @@ out:
 	return rc;
 }
 
-/* Take @name from its driver, refusing if that would pull it from a user. */
-static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
-		       const char *name, const char *drv)
+/**
+ * struct dax_before - what release_dax() took a dax device from
+ * @drv: its driver, "" if none
+ * @online: kmem: its memory was online (--force offlined it)
+ * @movable: kmem: that memory was in ZONE_MOVABLE
+ */
+struct dax_before {
+	char drv[64];
+	bool online;
+	bool movable;
+};
+
+/* Bind @dev to kmem again and online its memory as it was. */
+static int back_to_kmem(struct daxctl_dev *dev, const struct dax_before *before)
+{
+	struct daxctl_memory *mem;
+	int rc;
+
+	rc = daxctl_dev_enable_ram(dev);
+	if (rc || !before->online)
+		return rc;
+	mem = daxctl_dev_get_memory(dev);
+	if (!mem)
+		return -ENXIO;
+	rc = before->movable ? daxctl_memory_online(mem) :
+			       daxctl_memory_online_no_movable(mem);
+	return rc < 0 ? rc : 0;
+}
+
+/* kmem_pmem did not take @name: give it back to the driver it had. */
+static void give_back_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
+			  const char *name, const struct dax_before *before)
 {
 	struct daxctl_dev *dev = find_dax_dev(ctx, name);
+	char path[PATH_MAX];
+	int rc;
+
+	if (!before->drv[0])
+		return;
+	if (!dev)
+		rc = -ENODEV;
+	else if (!strcmp(before->drv, "device_dax"))
+		rc = daxctl_dev_enable_devdax(dev);
+	else if (!strcmp(before->drv, "kmem"))
+		rc = back_to_kmem(dev, before);
+	else {
+		snprintf(path, sizeof(path), DAX_DRIVERS "/%s/bind", before->drv);
+		rc = sysfs_write(path, name);
+	}
+	if (rc < 0)
+		pm_err(a, "%s: and it could not go back to %s: %s", name,
+		       before->drv, strerror(-rc));
+	else
+		pm_info(a, "%s: back on %s%s", name, before->drv,
+			before->online ? ", its memory online again" : "");
+}
+
+/*
+ * Take @name from its driver, refusing if that would pull it from a user;
+ * @before says what to give back if kmem_pmem does not take it.
+ */
+static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
+		       const char *name, struct dax_before *before)
+{
+	struct daxctl_dev *dev = find_dax_dev(ctx, name);
+	const char *drv = before->drv;
 	int rc;
 
 	if (!dev) {
@@ -397,7 +463,6 @@ static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 
 		snprintf(path, sizeof(path), "/dev/%s", name);
 		pid = dev_user(path);
-
 		if (pid && !a->force) {
 			pm_err(a, "%s: in use: process %d has /dev/%s open or mapped; use --force",
 			       name, (int)pid, name);
@@ -412,12 +477,14 @@ static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 				       name);
 				return EXIT_REFUSED;
 			}
+			before->movable = daxctl_memory_is_movable(mem) > 0;
 			rc = daxctl_memory_offline(mem);
 			if (rc < 0) {
 				pm_err(a, "%s: cannot offline its memory: %s", name,
 				       strerror(-rc));
 				return EXIT_FAILED;
 			}
+			before->online = true;
 		}
 	} else if (drv[0] && !a->force) {
 		pm_err(a, "%s: bound to %s; use --force to unbind it", name, drv);
@@ -428,6 +495,8 @@ static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 		if (rc) {
 			pm_err(a, "%s: cannot unbind it from %s: %s", name, drv,
 			       strerror(-rc));
+			if (before->online && back_to_kmem(dev, before) < 0)
+				pm_err(a, "%s: and its memory could not be onlined again", name);
 			return EXIT_FAILED;
 		}
 	}
@@ -441,35 +510,34 @@ static int release_dax(struct pmemctl_args *a, struct daxctl_ctx *ctx,
  * @name: "daxX.Y"
  *
  * Unbinds it from its driver first, refusing if that takes it from a user
- * (see release_dax()); goes back to device_dax if kmem_pmem refuses it.
- * A device bound to kmem_pmem already is left alone.
+ * (see release_dax()). If kmem_pmem refuses it, it goes back to the driver
+ * it had, as it was: kmem with its memory online again if --force offlined
+ * it. A device bound to kmem_pmem already is left alone.
  *
  * Return: the exit code.
  */
 int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 		const char *name)
 {
-	char drv[64];
+	struct dax_before before = { .online = false };
 	int rc;
 
-	if (dax_driver(name, drv, sizeof(drv))) {
+	if (dax_driver(name, before.drv, sizeof(before.drv))) {
 		pm_err(a, "%s: no such dax device", name);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(drv, KMP_DRIVER))
+	if (!strcmp(before.drv, KMP_DRIVER))
 		return EXIT_OK;
-	rc = release_dax(a, ctx, name, drv);
+	rc = release_dax(a, ctx, name, &before);
 	if (rc)
 		return rc;
 	rc = kmp_bind(name);
 	if (rc) {
-		struct daxctl_dev *dev = find_dax_dev(ctx, name);
-
 		pm_err(a, "%s: kmem_pmem refused it: %s (see dmesg | grep kmem_pmem)",
 		       name, strerror(-rc));
-		if (dev && !strcmp(drv, "device_dax") &&
-		    daxctl_dev_enable_devdax(dev))
-			pm_err(a, "%s: and it could not go back to device_dax", name);
+		/* new_id added it: kmem_pmem must not claim it at a reprobe. */
+		sysfs_write(DAX_DRIVERS "/" KMP_DRIVER "/remove_id", name);
+		give_back_dax(a, ctx, name, &before);
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;

@@ -47,8 +47,6 @@
 
 /* Bytes copied per step of read() and write(): the bounce buffer's size. */
 #define KMP_IO_CHUNK		SZ_1M
-/* Pages a fault maps at once, from the faulting one on. */
-#define KMP_FAULT_AROUND	16
 
 /**
  * struct kmp_file - one open file of the char device
@@ -317,27 +315,28 @@ static int kmp_vm_may_split(struct vm_area_struct *vma, unsigned long addr)
 	return -EINVAL;
 }
 
-/* Map the faulting page and a few after it, within the vma and section. */
+/*
+ * Map the faulting page and the rest of its 2 MiB block (within the vma and
+ * the section): a sequential pass over a section then takes one fault per
+ * 2 MiB, as device-dax's huge pages would.
+ */
 static vm_fault_t insert_pfns(struct vm_fault *vmf, struct kmp_dev *kdev,
 			      u64 pos)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	u64 section_end = round_up(pos + 1, kdev->layout.section_size);
 	unsigned long addr = vmf->address & PAGE_MASK;
+	u64 to_section_end = round_up(pos + 1, kdev->layout.section_size) - pos;
+	unsigned long end = min3((u64)vma->vm_end, (u64)ALIGN(addr + 1, SZ_2M),
+				 addr + to_section_end);
+	unsigned long pfn = PHYS_PFN(kdev->layout.start + pos);
 	vm_fault_t ret;
-	int k;
 
-	ret = vmf_insert_pfn(vma, addr, PHYS_PFN(kdev->layout.start + pos));
-	for (k = 1; k < KMP_FAULT_AROUND && ret == VM_FAULT_NOPAGE; k++) {
-		addr += PAGE_SIZE;
-		pos += PAGE_SIZE;
-		if (addr >= vma->vm_end || pos >= section_end)
+	ret = vmf_insert_pfn(vma, addr, pfn);
+	/* The rest is a bonus: stop at the first page that fails. */
+	for (addr += PAGE_SIZE, pfn++; addr < end && ret == VM_FAULT_NOPAGE;
+	     addr += PAGE_SIZE, pfn++)
+		if (vmf_insert_pfn(vma, addr, pfn) != VM_FAULT_NOPAGE)
 			break;
-		/* Only a bonus: the first page is what the fault needs. */
-		if (vmf_insert_pfn(vma, addr, PHYS_PFN(kdev->layout.start + pos)) !=
-		    VM_FAULT_NOPAGE)
-			break;
-	}
 	return ret;
 }
 

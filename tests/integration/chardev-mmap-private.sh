@@ -14,6 +14,8 @@ dev=$(kmp_setup online_movable initial_mode=persistent)
 size=$(kmp_get "$dev" section_size)
 cdev=$(kmp_chardev "$dev")
 knob=$(kmp_dir "$dev")/volatile
+start=$(dmesg | sed -n 's/.* sections of [0-9]* MiB at \(0x[0-9a-f]*\) on node .*/\1/p' | tail -n 1)
+[[ $start ]] || fail "no dmesg line giving the sections' start"
 [[ $(kmp_get "$dev" persistent) == 0-30 ]] || fail "persistent reads '$(kmp_get "$dev" persistent)'"
 
 step "MAP_PRIVATE is refused (read-write and read-only fds)"
@@ -41,10 +43,19 @@ print("MAP_PRIVATE refused with EINVAL")
 PY
 [[ $(kmp_get "$dev" persistent) == 0-30 ]] || fail "persistent reads '$(kmp_get "$dev" persistent)'"
 
-step "MAP_SHARED works through faults and pins its section, also in a child"
-python3 - "$cdev" "$size" "$knob" <<'PY'
+step "MAP_SHARED works through faults, write-back cached, and pins its section, also in a child"
+python3 - "$cdev" "$size" "$knob" "$start" <<'PY'
 import errno, mmap, os, sys
-path, size, knob = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, size, knob, start = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4], 16)
+PAT = "/sys/kernel/debug/x86/pat_memtype_list"
+wb = "PAT: [mem 0x%016x-0x%016x] write-back" % (start + 3 * size, start + 5 * size)
+
+def wb_reserved():
+    """Is the mapping's range reserved write-back? None without PAT."""
+    if not os.path.exists(PAT):
+        return None
+    with open(PAT) as f:
+        return wb in f.read().splitlines()
 
 def try_volatile(sec):
     try:
@@ -60,6 +71,10 @@ m[size - 5:size + 5] = b"0123456789"                 # faults in both
 m[0:6] = b"marker"
 assert os.pread(fd, 10, 4 * size - 5) == b"0123456789", "pread does not see the mapping's bytes"
 assert os.pread(fd, 6, 3 * size) == b"marker"
+# x86 PAT gives faulted-in pfns of a range without a reservation uncached ptes.
+reserved = wb_reserved()
+assert reserved in (True, None), "no write-back memory type reserved for the mapping"
+print("write-back memory type of the mapping:", {True: "reserved", None: "no PAT list to check"}[reserved])
 for sec in (3, 4):
     rc = try_volatile(sec)
     assert rc == errno.EBUSY, "making mapped section %d volatile: %s" % (sec, errno.errorcode.get(rc, rc))
@@ -84,6 +99,7 @@ assert try_volatile(3) == errno.EBUSY, "section 3 not pinned by the forked child
 os.write(w, b"x")
 _, status = os.waitpid(pid, 0)
 assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, "child did not read the marker"
+assert wb_reserved() in (False, None), "the mapping's memory type reservation outlives it"
 assert try_volatile(3) == 0, "section 3 still refused after every mapping is gone"
 assert try_volatile(4) == 0, "section 4 still refused after every mapping is gone"
 

@@ -4,10 +4,14 @@
 # Install the Debian packages that building, testing and the demo need.
 # Idempotent: when everything is installed it only asks dpkg and returns.
 #
-# KVER (optional) adds that kernel's image and headers, for running the
-# suite on a kernel other than Debian 12's stock one (its archive, e.g.
-# bookworm-backports, must already be in the apt sources).
+# KVER (optional) adds that kernel's image, headers and source, and pahole
+# (module BTF), for running the suite on a kernel other than Debian 12's
+# stock one (its archive, e.g. bookworm-security, must already be in the apt
+# sources). A kernel marked `fetch` in scripts/kernels.list cannot be
+# installed on Debian 12: scripts/fetch-kernel.sh downloads and extracts it
+# under build/ instead (cached; libelf-dev is installed to rebuild objtool).
 set -e
+here=$(cd "$(dirname "$0")" && pwd)
 
 pkgs="
 	build-essential pkg-config xz-utils
@@ -17,9 +21,18 @@ pkgs="
 	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
 	asciidoctor gnuplot-nox
 "
+fetch=
 if [ -n "$KVER" ]; then
-	series=$(echo "$KVER" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
-	pkgs="$pkgs linux-image-$KVER linux-headers-$KVER linux-source-$series"
+	origin=$(awk -v k="$KVER" '$1 == k { print $2 }' "$here/kernels.list")
+	if [ "$origin" = fetch ]; then
+		fetch=$KVER
+		pkgs="$pkgs libelf-dev"
+	else
+		series=$(echo "$KVER" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
+		pkgs="$pkgs linux-image-$KVER linux-headers-$KVER linux-source-$series"
+		# Newer headers ship vmlinux, so module builds run pahole (BTF).
+		[ "$KVER" = "$("$here/kver.sh" 2>/dev/null)" ] || pkgs="$pkgs pahole"
+	fi
 fi
 
 missing=
@@ -32,6 +45,7 @@ for p in $pkgs; do
 done
 if [ -z "$missing" ]; then
 	echo "  DEPS    all packages installed"
+	[ -z "$fetch" ] || exec "$here/fetch-kernel.sh" "$fetch"
 	exit 0
 fi
 
@@ -44,3 +58,4 @@ fi
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
 # shellcheck disable=SC2086
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+[ -z "$fetch" ] || exec "$here/fetch-kernel.sh" "$fetch"

@@ -8,32 +8,55 @@
 #   make install         module (updates/, depmod) and tools on this machine
 #   make clean           back to the cloned tree
 #
-# KVER selects the kernel to build for and boot (default: the one the
-# linux-image-amd64 metapackage points at, i.e. Debian 12's stock kernel).
-# KDIR overrides the headers directory.
+# KVER selects the kernel to build for: by default the running kernel
+# (`uname -r`) when its build directory exists, else the project's default
+# kernel (scripts/kver.sh: Debian 12's stock one). `make check` and
+# `make demo` boot the default kernel unless KVER= is given. Kernels that
+# cannot be installed here (scripts/kernels.list, `fetch`) live under
+# build/kernels/ (`make deps KVER=...`). KDIR overrides the headers directory.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 
-KVER ?= $(shell $(TOP)/scripts/kver.sh)
-KDIR ?= /usr/src/linux-headers-$(KVER)
+KMP_DEFAULT_KVER := $(shell $(TOP)/scripts/kver.sh)
+ifeq ($(origin KVER),undefined)
+KMP_RUNNING_KVER := $(shell uname -r)
+KVER := $(if $(wildcard /lib/modules/$(KMP_RUNNING_KVER)/build),$(KMP_RUNNING_KVER),$(KMP_DEFAULT_KVER))
+# The kernel the tests boot: the default one unless KVER= was given.
+KMP_TEST_KVER := $(KMP_DEFAULT_KVER)
+else
+KMP_TEST_KVER := $(KVER)
+endif
+KDIR ?= $(shell $(TOP)/scripts/kernel.sh kdir $(KVER))
+# Kbuild variables this system needs for KVER's headers (scripts/kernel.sh).
+KMP_KBUILD_FLAGS := $(shell $(TOP)/scripts/kernel.sh makeflags $(KVER))
 # Private drivers/dax headers, taken from the same kernel version's source.
 KMP_DAX_INCLUDE := $(BUILD)/kernel-$(KVER)/dax
 
 export KVER KDIR
 
-.PHONY: all module tools deps clean install
+.PHONY: all module module-kver tools deps clean install
 all: module tools
 
 deps:
-	$(TOP)/scripts/deps.sh
+	KVER=$(KMP_TEST_KVER) $(TOP)/scripts/deps.sh
 
 $(KMP_DAX_INCLUDE)/dax-private.h:
 	$(TOP)/scripts/dax-private-headers.sh $(KVER) $(KMP_DAX_INCLUDE)
 
 module: $(KMP_DAX_INCLUDE)/dax-private.h
 	@test -d $(KDIR) || { echo "error: no kernel headers in $(KDIR) (run 'make deps' or set KDIR=)" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(TOP) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) modules
+	$(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) modules
+
+# The module for KVER in a directory of its own, build/module/KVER/ (the
+# sources linked there), so that one tree holds a module per kernel of the
+# kernel matrix (tests/run.sh) beside the one `make module` builds in place.
+KMP_MODULE_DIR := $(BUILD)/module/$(KVER)
+module-kver: $(KMP_DAX_INCLUDE)/dax-private.h
+	@test -d $(KDIR) || { echo "error: no kernel headers in $(KDIR) (run 'make deps KVER=$(KVER)' or set KDIR=)" >&2; exit 1; }
+	@mkdir -p $(KMP_MODULE_DIR) && cd $(KMP_MODULE_DIR) && find . -maxdepth 1 -xtype l -delete && \
+		for f in $(TOP)/Kbuild $(wildcard $(TOP)/*.[ch]); do ln -sf $$f .; done
+	$(MAKE) -C $(KDIR) M=$(KMP_MODULE_DIR) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) modules
 
 tools:
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools; fi
@@ -41,12 +64,12 @@ tools:
 # Module into /lib/modules/$(KVER)/updates (then depmod), tools into
 # /usr/local; see docs/admin-guide.md.
 install: all
-	$(MAKE) -C $(KDIR) M=$(TOP) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools install; fi
 
 clean:
-	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(TOP) clean; fi
+	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) clean; fi
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools clean; fi
 	rm -rf $(BUILD)
 

@@ -3,15 +3,16 @@
 #
 # These headers are private to drivers/dax and are not part of the headers
 # package; struct dev_dax must match the running kernel exactly, so they come
-# from Debian's linux-source-X.Y package of the same version. Nothing from the
-# kernel tree is copied into this repository.
+# from Debian's linux-source-X.Y package of the same version (installed, or
+# extracted under build/kernels/ by fetch-kernel.sh: scripts/kernel.sh).
+# Nothing from the kernel tree is copied into this repository.
 set -e
 kver=$1 out=$2
 [ -n "$kver" ] && [ -n "$out" ] || { echo "usage: $0 KVER OUTDIR" >&2; exit 2; }
 series=$(echo "$kver" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
-tarball=/usr/src/linux-source-$series.tar.xz
+tarball=$("$(dirname "$0")/kernel.sh" source "$kver")
 if [ ! -f "$tarball" ]; then
-	echo "error: $tarball not found: install linux-source-$series (make deps)" >&2
+	echo "error: $tarball not found: install linux-source-$series (make deps KVER=$kver)" >&2
 	exit 1
 fi
 # The source package must be the same Debian version as the image.

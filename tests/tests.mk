@@ -12,12 +12,12 @@
 .PHONY: check demo initramfs
 
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(TOP)/tests/run.sh $(T)
+	@$(MAKE) --no-print-directory all KVER=$(KMP_TEST_KVER)
+	@KVER=$(KMP_TEST_KVER) $(TOP)/tests/run.sh $(T)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
-	@$(TOP)/tests/demo/run-demo.sh
+	@$(MAKE) --no-print-directory all KVER=$(KMP_TEST_KVER)
+	@KVER=$(KMP_TEST_KVER) $(TOP)/tests/demo/run-demo.sh
 
 initramfs:
-	@$(TOP)/tests/vm/ensure-initramfs.sh $(KVER) $(BUILD)/vm
+	@$(TOP)/tests/vm/ensure-initramfs.sh $(KMP_TEST_KVER) $(BUILD)/vm

@@ -58,7 +58,7 @@ node=$(< "/sys/bus/dax/devices/$dev/target_node")
 say "numactl -H before kmem_pmem: '$(numactl -H | head -n1)' (node $node has no memory yet)"
 
 demo_step "Load kmem_pmem and bind $dev to it (sections start persistent)"
-ko=$KMP_REPO/kmem_pmem.ko
+ko=${KMP_MODULE:-$KMP_REPO/kmem_pmem.ko}
 if [[ ! -f $ko ]]; then
 	say "kmem_pmem.ko is not built (run 'make module'): the demo stops here."
 	exit 1

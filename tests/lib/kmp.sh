@@ -2,7 +2,8 @@
 # kmem_pmem helpers for VM tests; source after tests/lib/guest.sh.
 #
 #   kmp_setup POLICY [PARAM=VALUE...]  devdax device, auto-online POLICY, load, bind
-#   kmp_load [PARAM=VALUE...]   load kmem_pmem.ko from the repo (dax deps first)
+#   kmp_load [PARAM=VALUE...]   load kmem_pmem.ko ($KMP_MODULE: the one built
+#                               for the booted kernel; dax deps first)
 #   kmp_bind DEV                unbind DEV from device_dax, bind it to kmem_pmem
 #   kmp_unbind DEV              unbind DEV from kmem_pmem
 #   kmp_dir DEV                 the device's kmem_pmem sysfs directory
@@ -31,7 +32,7 @@ kmp_setup() {
 
 kmp_load() {
 	modprobe dax || return
-	insmod "$KMP_REPO/kmem_pmem.ko" "$@"
+	insmod "${KMP_MODULE:-$KMP_REPO/kmem_pmem.ko}" "$@"
 }
 
 kmp_bind() {

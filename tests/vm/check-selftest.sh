@@ -29,11 +29,12 @@ expect=$(header expect)
 
 for mod in $(header module); do
 	KVER=${KVER:-$("$repo/scripts/kver.sh")}
-	KDIR=${KDIR:-/usr/src/linux-headers-$KVER}
+	KDIR=${KDIR:-$("$repo/scripts/kernel.sh" kdir "$KVER")}
+	read -ra kflags <<< "$("$repo/scripts/kernel.sh" makeflags "$KVER")"
 	dst=$repo/build/selftest/$mod
 	mkdir -p "$dst"
 	cp "$here/selftest/$mod"/* "$dst/"
-	if ! make -s -C "$KDIR" M="$dst" modules; then
+	if ! make -s -C "$KDIR" M="$dst" "${kflags[@]}" modules; then
 		echo "FAIL: cannot build $mod against $KDIR"
 		exit 1
 	fi

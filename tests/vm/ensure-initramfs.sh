@@ -12,7 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 img=$dir/initramfs-$kver.cpio.gz
 if [[ -f $img ]]; then
 	stale=
-	for src in "$here/init" "$here/initramfs.sh" "/lib/modules/$kver/modules.dep" /bin/busybox; do
+	moddir=$("$here/../../scripts/kernel.sh" moddir "$kver")
+	for src in "$here/init" "$here/initramfs.sh" "$moddir/modules.dep" /bin/busybox; do
 		[[ $src -nt $img ]] && stale=1
 	done
 	[[ -z $stale ]] && { echo "$img"; exit 0; }

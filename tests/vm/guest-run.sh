@@ -26,7 +26,14 @@ ip link set lo up 2>/dev/null
 
 # shellcheck source=/dev/null
 . "$share/guest.env"
-export KMP_REPO KMP_BOOT KMP_OUT="$share/out" KVER
+export KMP_REPO KMP_BOOT KMP_OUT="$share/out" KVER KMP_MODULE
+# A kernel fetched under build/kernels/ (scripts/kernel.sh): its modules
+# where modprobe looks for them.
+if [ -n "${KMP_MODDIR:-}" ]; then
+	mount -t tmpfs -o mode=755 tmpfs /lib/modules
+	mkdir "/lib/modules/$KVER"
+	mount --bind "$KMP_MODDIR" "/lib/modules/$KVER"
+fi
 mkdir -p "$KMP_OUT"
 
 out=/dev/ttyS1

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the guest initramfs: busybox-static, the modules needed to mount the
-# host root over virtio-9p (resolved through modules.dep of kernel KVER) and
-# tests/vm/init. It only mounts the host root and switches to it; everything
+# host root over virtio-9p (resolved through modules.dep of kernel KVER,
+# installed or fetched: scripts/kernel.sh) and tests/vm/init. It only mounts the host root and switches to it; everything
 # else the guest runs comes from the host tree, unchanged.
 #
 # usage: initramfs.sh KVER OUTPUT.cpio.gz
@@ -11,11 +11,11 @@ set -euo pipefail
 
 kver=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$kver
+moddir=$("$here/../../scripts/kernel.sh" moddir "$kver")
 busybox=/bin/busybox
 want=(virtio_pci 9pnet_virtio 9p)
 
-[[ -f $moddir/modules.dep ]] || { echo "initramfs.sh: $moddir/modules.dep missing (install linux-image-$kver)" >&2; exit 1; }
+[[ -f $moddir/modules.dep ]] || { echo "initramfs.sh: $moddir/modules.dep missing (make deps KVER=$kver)" >&2; exit 1; }
 [[ -x $busybox ]] || { echo "initramfs.sh: $busybox missing (install busybox-static)" >&2; exit 1; }
 
 # Append MOD's path (relative to $moddir) to $order after those of its

@@ -11,8 +11,10 @@
 #   DIR      log directory (default: build/test-logs/NAME); emptied first
 #   verbose  stream the test's output to stderr (also V=1 in the environment)
 #
-# Environment: KVER (kernel to boot, default scripts/kver.sh),
-# KMP_KEEP_IMG=1 keeps the NVDIMM backing file (its path is printed).
+# Environment: KVER (kernel to boot, default scripts/kver.sh; installed or
+# fetched, see scripts/kernel.sh), KMP_MODULE (the kmem_pmem.ko built for
+# it, default the repo's), KMP_KEEP_IMG=1 keeps the NVDIMM backing file
+# (its path is printed).
 #
 # The last line printed is the verdict: `PASS`, `SKIP: reason` or
 # `FAIL: reason`; the exit status is 0, 4 or 1 accordingly (2: bad usage or
@@ -64,8 +66,13 @@ join_reasons() {
 
 parse_directives "$script" || exit 2
 
-kernel=/boot/vmlinuz-$KVER
-[[ -r $kernel ]] || verdict FAIL "no kernel $kernel (install linux-image-$KVER)"
+kernel=$("$repo/scripts/kernel.sh" image "$KVER") || verdict FAIL "scripts/kernel.sh image $KVER failed"
+[[ -r $kernel ]] || verdict FAIL "no kernel $kernel (make deps KVER=$KVER)"
+# A fetched kernel's modules are not in the host's /lib/modules: the guest
+# mounts them there (guest-run.sh).
+moddir=$("$repo/scripts/kernel.sh" moddir "$KVER")
+[[ $moddir == "/lib/modules/$KVER" ]] && moddir=
+module=${KMP_MODULE:-$repo/kmem_pmem.ko}
 initrd=$("$here/ensure-initramfs.sh" "$KVER" "$repo/build/vm") ||
 	verdict FAIL "cannot build the initramfs for $KVER"
 
@@ -100,6 +107,8 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 		echo "KMP_BOOT=$(shq "$boot")"
 		echo "KMP_TEST=$(shq "$script")"
 		echo "KVER=$(shq "$KVER")"
+		echo "KMP_MODULE=$(shq "$(realpath -m "$module")")"
+		echo "KMP_MODDIR=$(shq "$moddir")"
 	} > "$logdir/guest.env"
 	console=$logdir/boot$boot.console.log
 	output=$logdir/boot$boot.out

@@ -10,13 +10,20 @@
 # and as the last line `N passed, N failed, N skipped`. Exit 1 if a test
 # failed. `make check [T=name]` calls this after building.
 #
-# usage: tests/run.sh [NAME]
+# usage: tests/run.sh [NAME | NAME@KVER]
 #
 # The tests, in this order:
 #   test_*          tests/unit/test_*.c, userspace unit tests (run-unit.sh)
 #   selftest-*      tests/vm/selftest/*.sh, the VM harness's own checks
 #   everything else tests/integration/*.sh, VM tests (vm/run-vm-test.sh)
 #   demo            tests/demo/demo.sh, what `make demo` shows, as a VM test
+# all on KVER (the default kernel), then, with KMP_MATRIX=1, the kernel
+# matrix tier:
+#   NAME@KVER       each test of matrix_tests below on each other kernel of
+#                   scripts/kernels.list, with the kmem_pmem.ko built for it
+#                   (`make module-kver`, build/module/KVER/). A test that
+#                   cannot apply to a kernel skips itself, saying why (the
+#                   guest has KVER). `tests/run.sh NAME@KVER` runs one.
 # V=1 shows each test's output as it runs.
 set -uo pipefail
 
@@ -24,8 +31,27 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo" || exit 2
 logs=build/test-logs
 
-declare -a names kinds files
-add() { names+=("$1"); kinds+=("$2"); files+=("$3"); }
+# The kernel-matrix tier (issue 10): the tests every kernel of
+# scripts/kernels.list must pass besides the default one. Still to come: the
+# default-online-policy case of each kernel.
+matrix_tests=(
+	harness-basics		# the harness itself on that kernel
+	driver-volatile		# bind, all sections volatile, the DRAM check
+	driver-scrub		# volatile -> persistent: data zeroed
+	driver-persist-reboot	# persistent data and the split across a reboot
+	driver-no-memmap-param	# the refusal without memmap_on_memory=1
+	driver-bad-input	# malformed writes
+	pmemctl-cli		# pmemctl check/status/move
+)
+KVER=${KVER:-$(scripts/kver.sh)} || exit 2
+export KVER
+matrix_kernels=()
+while read -r k _; do
+	[[ $k == \#* || -z $k || $k == "$KVER" ]] || matrix_kernels+=("$k")
+done < scripts/kernels.list
+
+declare -a names kinds files kvers
+add() { names+=("$1"); kinds+=("$2"); files+=("$3"); kvers+=("${4:-$KVER}"); }
 for f in tests/unit/test_*.c; do
 	[[ -e $f ]] && add "$(basename "$f" .c)" unit "$f"
 done
@@ -36,15 +62,24 @@ for f in tests/integration/*.sh; do
 	[[ -e $f ]] && add "$(basename "$f" .sh)" vm "$f"
 done
 add demo vm tests/demo/demo.sh
+# The matrix tier: listed always (so that NAME@KVER can be asked for), run
+# in full only with KMP_MATRIX=1.
+nbase=${#names[@]}
+for k in "${matrix_kernels[@]}"; do
+	for t in "${matrix_tests[@]}"; do
+		add "$t@$k" vm "tests/integration/$t.sh" "$k"
+	done
+done
 
 if (($# > 0)); then
-	want=$1
+	want=$1 at=
+	[[ $want == *@* ]] && at=@${want#*@} want=${want%%@*}
 	want=${want#unit/} want=${want#integration/} want=${want#demo/}
 	want=$(basename "$want")
 	want=${want%.c} want=${want%.sh}
 	for i in "${!names[@]}"; do
-		if [[ ${names[i]} == "$want" || ${names[i]} == "selftest-$want" ]]; then
-			names=("${names[i]}") kinds=("${kinds[i]}") files=("${files[i]}")
+		if [[ ${names[i]} == "$want$at" || ${names[i]} == "selftest-$want$at" ]]; then
+			names=("${names[i]}") kinds=("${kinds[i]}") files=("${files[i]}") kvers=("${kvers[i]}")
 			break
 		fi
 	done
@@ -53,13 +88,48 @@ if (($# > 0)); then
 		printf '  %s\n' "${names[@]}" >&2
 		exit 2
 	fi
+elif [[ ${KMP_MATRIX:-0} != 1 ]]; then
+	names=("${names[@]:0:nbase}") kinds=("${kinds[@]:0:nbase}")
+	files=("${files[@]:0:nbase}") kvers=("${kvers[@]:0:nbase}")
 fi
+
+# The kmem_pmem.ko of a matrix kernel, built once (build/module/KVER/);
+# sets module_error when it does not build.
+declare -A module_built=()
+module_error=
+matrix_module() {
+	local k=$1 log=$logs/module-$1.log
+	if [[ -z ${module_built[$k]:-} ]]; then
+		mkdir -p "$logs"
+		if [[ ! -d $(scripts/kernel.sh kdir "$k") ]]; then
+			module_built[$k]="kernel $k not available (make deps KVER=$k)"
+		elif env -u KDIR make --no-print-directory -s -C "$repo" KVER="$k" module-kver > "$log" 2>&1; then
+			module_built[$k]=ok
+		else
+			module_built[$k]="kmem_pmem.ko does not build for $k: $(grep -m1 -E 'error:|Error' "$log") [$log]"
+		fi
+	fi
+	module_error=${module_built[$k]#ok}
+}
 
 passed=0 failed=0 skipped=0
 for i in "${!names[@]}"; do
-	name=${names[i]} kind=${kinds[i]} file=${files[i]}
+	name=${names[i]} kind=${kinds[i]} file=${files[i]} kver=${kvers[i]}
 	mkdir -p "$logs"
 	out=$(mktemp "$logs/.run.$name.XXXXXX")
+	env=(KVER="$kver")
+	if [[ $kver != "$KVER" ]]; then
+		module_error=
+		# Only a test that loads kmem_pmem needs the module built.
+		grep -q 'tests/lib/kmp.sh' "$file" && matrix_module "$kver"
+		if [[ -n $module_error ]]; then
+			mkdir -p "$logs/$name"
+			echo "FAIL $name (0s): $module_error"
+			failed=$((failed + 1))
+			continue
+		fi
+		env=(-u KDIR KVER="$kver" KMP_MODULE="$repo/build/module/$kver/kmem_pmem.ko")
+	fi
 	case $kind in
 	unit) cmd=(tests/unit/run-unit.sh "$file") ;;
 	selftest) cmd=(tests/vm/check-selftest.sh "$file" "$logs/$name") ;;
@@ -67,10 +137,10 @@ for i in "${!names[@]}"; do
 	esac
 	start=$SECONDS
 	if [[ ${V:-0} == 1 ]]; then
-		"${cmd[@]}" 2>&1 | tee "$out"
+		env "${env[@]}" "${cmd[@]}" 2>&1 | tee "$out"
 		rc=${PIPESTATUS[0]}
 	else
-		"${cmd[@]}" > "$out" 2>&1
+		env "${env[@]}" "${cmd[@]}" > "$out" 2>&1
 		rc=$?
 	fi
 	secs=$((SECONDS - start))

@@ -35,11 +35,16 @@ KMP_DAX_INCLUDE := $(BUILD)/kernel-$(KVER)/dax
 
 export KVER KDIR
 
-.PHONY: all module module-kver tools deps clean install
+.PHONY: all module module-kver tools deps deps-matrix clean install
 all: module tools
 
 deps:
 	KVER=$(KMP_TEST_KVER) $(TOP)/scripts/deps.sh
+
+# Every kernel of the kernel matrix (scripts/kernels.list): apt or fetched.
+deps-matrix:
+	@for k in $$(awk '!/^#/ && NF { print $$1 }' $(TOP)/scripts/kernels.list); do \
+		KVER=$$k $(TOP)/scripts/deps.sh || exit; done
 
 $(KMP_DAX_INCLUDE)/dax-private.h:
 	$(TOP)/scripts/dax-private-headers.sh $(KVER) $(KMP_DAX_INCLUDE)

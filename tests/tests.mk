@@ -8,10 +8,12 @@
 #   make initramfs       (re)build only the test VM's initramfs
 #
 # V=1 streams each test's output; KVER= picks the kernel to build and boot.
+# KMP_MATRIX=1 adds the kernel-matrix tier (tests/run.sh), and its kernels
+# to the deps.
 
 .PHONY: check demo initramfs
 
-check: deps
+check: deps $(if $(filter 1,$(KMP_MATRIX)),deps-matrix)
 	@$(MAKE) --no-print-directory all KVER=$(KMP_TEST_KVER)
 	@KVER=$(KMP_TEST_KVER) $(TOP)/tests/run.sh $(T)
 

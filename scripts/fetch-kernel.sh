@@ -52,10 +52,12 @@ runs() {
 
 fetch_and_extract() {
 	local codename mirror keyring url t pkgs want p
+	# shellcheck source=/dev/null
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 	mirror=${KMP_DEBIAN_MIRROR:-}
 	if [[ -z $mirror ]]; then
 		# The apt source of this release's main archive (not -security).
+		# shellcheck disable=SC2016 # apt's $(FIELD) placeholders, not shell
 		mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' 2>/dev/null |
 			awk -v c="$codename" '$2 == c { print $1; exit }')
 	fi

@@ -5,9 +5,11 @@
  * Like the info blocks of drivers/nvdimm (pfn_devs.c) and its label index
  * (label.c), the table carries a signature, a uuid, a version, the
  * geometry it describes, and a checksum, all little-endian; and it is kept
- * twice, so that an update is atomic: the new version goes to the copy not
- * in use, with a higher sequence number, and only a complete, valid copy
- * can win. A torn write leaves the older copy current.
+ * twice. Every update writes both copies, one after the other, with the
+ * same higher sequence number (metadata.c): only a complete, valid copy can
+ * win, a torn write leaves the other copy current, and one damaged copy
+ * loses nothing once both were written. Only an all-zero header page is
+ * "never written"; anything else that does not decode is corrupt.
  *
  * A copy is:
  *
@@ -175,6 +177,29 @@ void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf)
 	put_le(buf + OFF_CHECKSUM, kmp_fletcher64(buf, size), 8);
 }
 
+/* Is the whole header page zero, as on media never written? */
+static bool header_is_zero(const u8 *buf)
+{
+	u64 i;
+
+	for (i = 0; i < KMP_META_HDR_SIZE; i++)
+		if (buf[i])
+			return false;
+	return true;
+}
+
+/*
+ * The geometry a header describes must be possible: sections inside the
+ * device. Tables are placed and carried over with this arithmetic, so it
+ * must not overflow even for crafted media.
+ */
+static bool geometry_possible(u64 device_size, u64 section_size, u64 first,
+			      u64 nr)
+{
+	return section_size && first <= device_size &&
+	       nr <= (device_size - first) / section_size;
+}
+
 /**
  * kmp_meta_decode() - check and read one copy of the table
  * @buf: the copy as found on the media; its table follows the header
@@ -182,7 +207,9 @@ void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf)
  * @meta: filled in when the copy is valid
  *
  * The caller finds the table at @buf + KMP_META_HDR_SIZE. The checksum is
- * verified in place: @buf is not modified.
+ * verified in place: @buf is not modified. Only a header page that is all
+ * zero is blank; anything else that does not decode is not a table we can
+ * trust, and must not be taken for the absence of one.
  *
  * Return: KMP_META_VALID or why the copy cannot be used.
  */
@@ -193,17 +220,23 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	u64 nr, tsize, size, sum, i;
 	u8 zero[8] = { 0 };
 
-	if (buf_size < KMP_META_HDR_SIZE ||
-	    memcmp(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN))
+	if (buf_size < KMP_META_HDR_SIZE)
+		return KMP_META_BAD_SIZE;
+	if (header_is_zero(buf))
 		return KMP_META_BLANK;
+	if (memcmp(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN))
+		return KMP_META_FOREIGN;
 	if (get_le(buf + OFF_VERSION, 4) != KMP_META_VERSION ||
 	    get_le(buf + OFF_HDR_SIZE, 4) != KMP_META_HDR_SIZE)
 		return KMP_META_BAD_VERSION;
 
+	/* Bound the count by the buffer first: table_size() wraps near 2^64. */
 	nr = get_le(buf + OFF_NR, 8);
+	if (nr > buf_size - KMP_META_HDR_SIZE)
+		return KMP_META_BAD_SIZE;
 	tsize = get_le(buf + OFF_TABLE_SIZE, 8);
 	size = KMP_META_HDR_SIZE + tsize;
-	if (tsize != table_size(nr) || size > buf_size || size < tsize)
+	if (tsize != table_size(nr) || size > buf_size)
 		return KMP_META_BAD_SIZE;
 
 	/* Checksum with its own field counted as zero. */
@@ -225,6 +258,9 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	meta->section_size = get_le(buf + OFF_SEC_SIZE, 8);
 	meta->first_section = get_le(buf + OFF_FIRST, 8);
 	meta->nr_sections = nr;
+	if (!geometry_possible(meta->device_size, meta->section_size,
+			       meta->first_section, nr))
+		return KMP_META_BAD_GEOMETRY;
 	return KMP_META_VALID;
 }
 
@@ -240,6 +276,8 @@ const char *kmp_meta_verdict_str(enum kmp_meta_verdict verdict)
 	case KMP_META_VALID:
 		return "valid";
 	case KMP_META_BLANK:
+		return "blank";
+	case KMP_META_FOREIGN:
 		return "no signature";
 	case KMP_META_BAD_CHECKSUM:
 		return "bad checksum";
@@ -249,6 +287,10 @@ const char *kmp_meta_verdict_str(enum kmp_meta_verdict verdict)
 		return "bad table size";
 	case KMP_META_BAD_ENTRY:
 		return "bad table entry";
+	case KMP_META_BAD_GEOMETRY:
+		return "impossible geometry";
+	case KMP_META_UNREADABLE:
+		return "media error";
 	}
 	return "?";
 }
@@ -271,6 +313,67 @@ bool kmp_meta_geometry_matches(const struct kmp_meta *meta, u64 range_size,
 	       meta->nr_sections == layout->nr_sections;
 }
 
+/* Mark the sections of @layout that overlap bytes [@start, @end) of the device. */
+static void mark_overlap(const struct kmp_layout *layout, u8 *table,
+			 u64 start, u64 end)
+{
+	u64 first = layout->head_bytes;
+	u64 span_end = first + layout->nr_sections * layout->section_size;
+	u64 i, last;
+
+	if (start < first)
+		start = first;
+	if (end > span_end)
+		end = span_end;
+	if (start >= end)
+		return;
+	last = (end - 1 - first) / layout->section_size;
+	for (i = (start - first) / layout->section_size; i <= last; i++)
+		table[i] = KMP_META_VOLATILE;
+}
+
+/**
+ * kmp_meta_carry_over() - what a valid table of another geometry implies now
+ * @old: the decoded header of that table (kmp_meta_decode() checked that its
+ *	sections lie inside its device)
+ * @old_table: its @old->nr_sections entries
+ * @layout: the device's sections now
+ * @table: @layout->nr_sections entries, overwritten
+ *
+ * A section of the new geometry is recorded volatile (to be zeroed before
+ * the char device serves it) if any of its bytes was in a section the old
+ * table recorded volatile, or lies beyond the device the old table
+ * described (a grown namespace: what those bytes held is unknown). The
+ * others keep their persistent bytes.
+ */
+void kmp_meta_carry_over(const struct kmp_meta *old, const u8 *old_table,
+			 const struct kmp_layout *layout, u8 *table)
+{
+	u64 i, start;
+
+	memset(table, KMP_META_PERSISTENT, layout->nr_sections);
+	for (i = 0; i < old->nr_sections; i++) {
+		if (old_table[i] != KMP_META_VOLATILE)
+			continue;
+		start = old->first_section + i * old->section_size;
+		mark_overlap(layout, table, start, start + old->section_size);
+	}
+	mark_overlap(layout, table, old->device_size, ~0ULL);
+}
+
+/**
+ * kmp_meta_signed() - does a copy carry the table's signature?
+ * @verdict: the copy's verdict
+ *
+ * Return: true if it is a table of ours, valid or not; false if it is
+ * blank, carries no signature, or could not be read.
+ */
+bool kmp_meta_signed(enum kmp_meta_verdict verdict)
+{
+	return verdict != KMP_META_BLANK && verdict != KMP_META_FOREIGN &&
+	       verdict != KMP_META_UNREADABLE;
+}
+
 /**
  * kmp_meta_pick() - which copy is current
  * @a: verdict of copy 0
@@ -282,7 +385,8 @@ bool kmp_meta_geometry_matches(const struct kmp_meta *meta, u64 range_size,
  * the higher sequence number wins.
  *
  * Return: 0 or 1 for the current copy, -ENOENT if both are blank (no table
- * yet), -EBADMSG if no copy is valid and one is not blank (corrupt).
+ * yet), -EBADMSG if no copy is valid and one is not blank (corrupt: that
+ * includes garbage without the signature).
  */
 int kmp_meta_pick(enum kmp_meta_verdict a, u64 seq_a,
 		  enum kmp_meta_verdict b, u64 seq_b)

@@ -42,11 +42,14 @@ struct kmp_meta {
 /* What a copy holds. */
 enum kmp_meta_verdict {
 	KMP_META_VALID,
-	KMP_META_BLANK,		/* no signature: never written */
+	KMP_META_BLANK,		/* header page all zero: never written */
+	KMP_META_FOREIGN,	/* no signature, not blank: not ours, or garbage */
 	KMP_META_BAD_CHECKSUM,
 	KMP_META_BAD_VERSION,
 	KMP_META_BAD_SIZE,	/* table size in the header does not fit */
 	KMP_META_BAD_ENTRY,	/* a table entry is neither 0 nor 1 */
+	KMP_META_BAD_GEOMETRY,	/* sections outside the device it describes */
+	KMP_META_UNREADABLE,	/* a media error while reading it */
 };
 
 /* Where the table lives in a device. */
@@ -64,6 +67,9 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 const char *kmp_meta_verdict_str(enum kmp_meta_verdict verdict);
 bool kmp_meta_geometry_matches(const struct kmp_meta *meta, u64 range_size,
 			       const struct kmp_layout *layout);
+void kmp_meta_carry_over(const struct kmp_meta *old, const u8 *old_table,
+			 const struct kmp_layout *layout, u8 *table);
+bool kmp_meta_signed(enum kmp_meta_verdict verdict);
 int kmp_meta_pick(enum kmp_meta_verdict a, u64 seq_a,
 		  enum kmp_meta_verdict b, u64 seq_b);
 u64 kmp_fletcher64(const u8 *buf, u64 len);

@@ -35,8 +35,9 @@ static uint64_t memory_block_size(void)
 /**
  * media_metadata() - look for kmem_pmem's table on a dax device's media
  * @dev: the dax device, bound to device_dax
- * @state: "ok" (a valid table for this geometry), "corrupt" (signed, but no
- *	valid copy, or another geometry) or "none"
+ * @state: "ok" (a valid table for this geometry), "corrupt" (a signed copy,
+ *	but no valid one, or another geometry) or "none" (no signed copy:
+ *	blank, or not kmem_pmem's)
  * @len: size of @state
  *
  * Return: 1 if the media carries a table (valid or not), 0 if not, or a
@@ -53,7 +54,7 @@ int media_metadata(struct daxctl_dev *dev, char *state, size_t len)
 	enum kmp_meta_verdict v[2];
 	struct daxctl_mapping *m;
 	struct kmp_layout layout;
-	struct kmp_meta meta[2];
+	struct kmp_meta meta[2] = { };
 	char path[64], drv[64];
 	int fd, nr_maps = 0, pick, rc;
 	unsigned char *p;
@@ -91,9 +92,14 @@ int media_metadata(struct daxctl_dev *dev, char *state, size_t len)
 			       place.copy_size, &meta[1]);
 	munmap(p, map_len);
 
-	pick = kmp_meta_pick(v[0], meta[0].seq, v[1], meta[1].seq);
-	if (pick == -ENOENT)
+	/*
+	 * The driver calls a device without a blank table corrupt; but only
+	 * a signed copy says kmem_pmem used it: anything else (another
+	 * user's data) is not ours to bind.
+	 */
+	if (!kmp_meta_signed(v[0]) && !kmp_meta_signed(v[1]))
 		return 0;
+	pick = kmp_meta_pick(v[0], meta[0].seq, v[1], meta[1].seq);
 	if (pick >= 0 && kmp_meta_geometry_matches(&meta[pick], size, &layout))
 		snprintf(state, len, "ok");
 	else

@@ -70,7 +70,7 @@ static void test_corruption(void)
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_VERSION);
 	buf[32] = 1;
 	buf[0] = 'X';
-	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BLANK);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_FOREIGN);
 	buf[0] = 'K';
 	CHECK_EQ(kmp_meta_decode(buf, size - 4096, &d), KMP_META_BAD_SIZE);
 
@@ -81,6 +81,189 @@ static void test_corruption(void)
 	memset(buf, 0, size);
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BLANK);
 	free(buf);
+}
+
+/* Store @v little-endian: the tests craft headers the encoder never writes. */
+static void put64(u8 *p, u64 v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (u8)(v >> (8 * i));
+}
+
+/* Re-sign a crafted copy of @size bytes: a valid checksum over anything. */
+static void resign(u8 *buf, u64 size)
+{
+	put64(buf + 88, 0);
+	put64(buf + 88, kmp_fletcher64(buf, size));
+}
+
+/*
+ * Only an all-zero header page means "never written". Garbage without the
+ * signature (another user's data, a stray write) is not a blank table.
+ */
+static void test_blank_only_if_zero(void)
+{
+	u64 size = kmp_meta_copy_size(31);
+	u8 *buf = calloc(1, size);
+	struct kmp_meta d;
+
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BLANK);
+	/* The table part is not looked at for the verdict "blank". */
+	buf[KMP_META_HDR_SIZE + 5] = 0x5a;
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BLANK);
+	/* One byte anywhere in the header page: not blank. */
+	buf[KMP_META_HDR_SIZE - 1] = 0x5a;
+	CHECK(kmp_meta_decode(buf, size, &d) != KMP_META_BLANK);
+	CHECK(kmp_meta_decode(buf, size, &d) != KMP_META_VALID);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_FOREIGN);
+	buf[KMP_META_HDR_SIZE - 1] = 0;
+	buf[200] = 0x5a;
+	CHECK(kmp_meta_decode(buf, size, &d) != KMP_META_BLANK);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_FOREIGN);
+	/* Two copies of garbage are a corrupt table, not "no table". */
+	CHECK_EQ(kmp_meta_pick(kmp_meta_decode(buf, size, &d), 0,
+			       kmp_meta_decode(buf, size, &d), 0), -EBADMSG);
+	/* ... but not a table of ours either: pmemctl restore leaves it. */
+	CHECK(!kmp_meta_signed(kmp_meta_decode(buf, size, &d)));
+	CHECK(!kmp_meta_signed(KMP_META_BLANK));
+	CHECK(!kmp_meta_signed(KMP_META_UNREADABLE));
+	CHECK(kmp_meta_signed(KMP_META_BAD_CHECKSUM));
+	CHECK(kmp_meta_signed(KMP_META_VALID));
+	free(buf);
+}
+
+/*
+ * A section count whose table cannot fit the copy is refused before any
+ * size is computed from it: 2^64 - 1 wraps the table size to 0, and a
+ * crafted header with a valid checksum then made the entry check read
+ * 2^64 bytes past the buffer.
+ */
+static void test_huge_count(void)
+{
+	u64 size = kmp_meta_copy_size(31), nrs[] = { ~0ULL, ~0ULL - 4094, 1ULL << 63, 4097 };
+	struct kmp_meta m = sample(0), d;
+	u8 *buf = malloc(size), table[1] = { 0 };
+	unsigned int k;
+
+	for (k = 0; k < sizeof(nrs) / sizeof(nrs[0]); k++) {
+		kmp_meta_encode(&m, table, buf);
+		memset(buf + KMP_META_HDR_SIZE, 0, size - KMP_META_HDR_SIZE);
+		put64(buf + 72, nrs[k]);	/* nr_sections */
+		put64(buf + 80, 0);		/* table size, as it wraps */
+		resign(buf, KMP_META_HDR_SIZE);
+		CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_SIZE);
+	}
+	free(buf);
+}
+
+/* A signed, checksummed header whose sections lie outside its device. */
+static void test_impossible_geometry(void)
+{
+	u64 size = kmp_meta_copy_size(31);
+	struct kmp_meta m = sample(31), d;
+	u8 *buf = malloc(size), table[31] = { 0 };
+
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_VALID);
+	m.device_size -= 1;	/* the last section sticks out by a byte */
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+	m = sample(31);
+	m.section_size = 0;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+	m = sample(31);
+	m.first_section = ~0ULL - 64 * MiB;	/* first + nr * size wraps */
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+	free(buf);
+}
+
+/* The entries as a string of 'p' and 'v', for readable expectations. */
+static const char *uses(const u8 *table, u64 n)
+{
+	static char str[128];
+	u64 i;
+
+	for (i = 0; i < n && i < sizeof(str) - 1; i++)
+		str[i] = table[i] == KMP_META_VOLATILE ? 'v' : 'p';
+	str[i] = 0;
+	return str;
+}
+
+static struct kmp_layout geometry(u64 first, u64 size, u64 nr)
+{
+	struct kmp_layout l = {
+		.section_size = size, .nr_sections = nr, .head_bytes = first,
+	};
+	return l;
+}
+
+/*
+ * A valid table of another geometry: every new section that overlaps an
+ * old volatile section, or bytes the old table did not describe, must be
+ * zeroed before it is served; the rest keeps its data.
+ */
+static void test_carry_over(void)
+{
+	struct kmp_meta old = sample(31);	/* 126 MiB head, 31 x 128 MiB */
+	u8 old_table[31] = { 0 }, t[64];
+	struct kmp_layout l;
+
+	/* 128 MiB -> 2 GiB blocks: one section at 2046 MiB, tail 0. */
+	l = geometry(2046 * MiB, 2 * GiB, 1);
+	old_table[14] = KMP_META_VOLATILE;	/* ends exactly at 2046 MiB */
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 1), "p");
+	old_table[15] = KMP_META_VOLATILE;	/* starts at 2046 MiB */
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 1), "v");
+	old_table[15] = 0;
+	old_table[30] = KMP_META_VOLATILE;	/* the last byte of the device */
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 1), "v");
+
+	/* 2 GiB -> 128 MiB blocks: the old section covers new 15-30. */
+	{
+		struct kmp_meta big = sample(1);
+		u8 one = KMP_META_VOLATILE;
+
+		big.section_size = 2 * GiB;
+		big.first_section = 2046 * MiB;
+		l = geometry(126 * MiB, 128 * MiB, 31);
+		kmp_meta_carry_over(&big, &one, &l, t);
+		CHECK_STREQ(uses(t, 31), "pppppppppppppppvvvvvvvvvvvvvvvv");
+		one = KMP_META_PERSISTENT;
+		kmp_meta_carry_over(&big, &one, &l, t);
+		CHECK_STREQ(uses(t, 31), "ppppppppppppppppppppppppppppppp");
+	}
+
+	/* First section shifted by 62 MiB: old 0 straddles new 0 and 1. */
+	memset(old_table, 0, sizeof(old_table));
+	old_table[0] = KMP_META_VOLATILE;
+	l = geometry(64 * MiB, 128 * MiB, 31);
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 31), "vvppppppppppppppppppppppppppppp");
+
+	/* Volatile at both ends, device grown: 31-39 were never described. */
+	old_table[30] = KMP_META_VOLATILE;
+	l = geometry(126 * MiB, 128 * MiB, 40);
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 40), "vpppppppppppppppppppppppppppppvvvvvvvvvv");
+
+	/* Device shrunk to 20 sections: old 30 is gone, old 19 stays. */
+	old_table[19] = KMP_META_VOLATILE;
+	l = geometry(126 * MiB, 128 * MiB, 20);
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 20), "vppppppppppppppppppv");
+
+	/* Same geometry, nothing volatile: everything keeps its data. */
+	memset(old_table, 0, sizeof(old_table));
+	l = geometry(126 * MiB, 128 * MiB, 31);
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 31), "ppppppppppppppppppppppppppppppp");
 }
 
 static void test_pick(void)
@@ -135,6 +318,10 @@ int main(void)
 {
 	RUN(test_roundtrip);
 	RUN(test_corruption);
+	RUN(test_blank_only_if_zero);
+	RUN(test_huge_count);
+	RUN(test_impossible_geometry);
+	RUN(test_carry_over);
 	RUN(test_pick);
 	RUN(test_place);
 	return unit_done();

@@ -294,8 +294,13 @@ bool kmp_initial_volatile(void)
 	return !strcmp(initial_mode, "volatile");
 }
 
-/* Bring back as RAM every section the table records volatile. */
-static void kmp_restore(struct kmp_dev *kdev)
+/*
+ * Bring back as RAM every section the table records volatile; with @all
+ * (a new table, initial_mode=volatile) every section. A new table records
+ * all of them persistent: each is recorded volatile as it is added, so
+ * sections that cannot be added stay readable through the char device.
+ */
+static void kmp_restore(struct kmp_dev *kdev, bool all)
 {
 	unsigned long *map, i;
 	int rc = -ENOMEM;
@@ -304,7 +309,7 @@ static void kmp_restore(struct kmp_dev *kdev)
 	if (map) {
 		down_write(&kdev->lock);
 		for (i = 0; i < kdev->layout.nr_sections; i++)
-			if (kdev->recorded[i] == KMP_META_VOLATILE)
+			if (all || kdev->recorded[i] == KMP_META_VOLATILE)
 				__set_bit(i, map);
 		rc = kmp_make_volatile(kdev, map);
 		up_write(&kdev->lock);
@@ -355,6 +360,7 @@ static int kmp_probe(struct dev_dax *dev_dax)
 	struct kmp_meta_place place;
 	struct kmp_layout layout;
 	struct kmp_dev *kdev;
+	bool new_table = false;
 	int rc;
 
 	rc = kmp_geometry(dev_dax, &layout, &place);
@@ -370,6 +376,7 @@ static int kmp_probe(struct dev_dax *dev_dax)
 		down_write(&kdev->lock);
 		kdev->dev_dax = dev_dax;
 		rc = kmp_meta_open(kdev);
+		new_table = kdev->meta_status == KMP_META_NEW;
 		up_write(&kdev->lock);
 		if (rc) {
 			kmp_dev_destroy(kdev);
@@ -389,7 +396,7 @@ static int kmp_probe(struct dev_dax *dev_dax)
 		 layout.nr_sections, layout.section_size >> 20, layout.start,
 		 kdev->nid, layout.head_bytes + layout.tail_bytes,
 		 place.offset, kmp_meta_status_str(kdev));
-	kmp_restore(kdev);
+	kmp_restore(kdev, new_table && kmp_initial_volatile());
 	return 0;
 
 err_chardev:

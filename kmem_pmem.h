@@ -81,8 +81,11 @@ enum kmp_memmap {
  * @meta_status: state of the on-media table
  * @place: where the table lives in the device
  * @meta: both copies of the table, mapped
- * @meta_hdr: header of the current copy
- * @meta_current: the current copy, 0 or 1, or -1 before the first write
+ * @meta_buf: one copy, encoded in DRAM before it is written to both
+ * @meta_hdr: header of the current state (both copies, once recorded)
+ * @meta_current: the copy written last, 0 or 1, or -1 before the first write
+ * @meta_carry: while a valid table of another geometry makes the table
+ *	"corrupt": per section, what it implies (kmp_meta_carry_over()); else NULL
  * @recorded: per section what the table says, KMP_META_PERSISTENT or
  *	KMP_META_VOLATILE
  * @map_count: per section, the char device mappings covering it
@@ -114,8 +117,10 @@ struct kmp_dev {
 	enum kmp_meta_status meta_status;
 	struct kmp_meta_place place;
 	void *meta;
+	u8 *meta_buf;
 	struct kmp_meta meta_hdr;
 	int meta_current;
+	u8 *meta_carry;
 	u8 *recorded;
 	atomic_t *map_count;
 	struct miscdevice misc;
@@ -157,7 +162,7 @@ extern const char *kmp_ram_name;
 int kmp_meta_open(struct kmp_dev *kdev);
 void kmp_meta_close(struct kmp_dev *kdev);
 int kmp_meta_record(struct kmp_dev *kdev);
-int kmp_meta_reinit(struct kmp_dev *kdev);
+int kmp_meta_reinit(struct kmp_dev *kdev, bool keep);
 const char *kmp_meta_status_str(struct kmp_dev *kdev);
 
 /* pmem_access.c: reaching persistent sections' bytes */

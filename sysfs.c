@@ -84,21 +84,22 @@ static ssize_t metadata_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%s\n", kmp_meta_status_str(to_kmp_dev(dev)));
 }
 
-/* "init" replaces a corrupt table by a new one: see metadata.c. */
+/* "init" or "init-keep" replaces a corrupt table: see kmp_meta_reinit(). */
 static ssize_t metadata_store(struct device *dev, struct device_attribute *attr,
 			      const char *buf, size_t count)
 {
 	struct kmp_dev *kdev = to_kmp_dev(dev);
+	bool keep = sysfs_streq(buf, "init-keep");
 	int rc;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	if (!sysfs_streq(buf, "init"))
+	if (!keep && !sysfs_streq(buf, "init"))
 		return -EINVAL;
 	rc = down_write_killable(&kdev->lock);
 	if (rc)
 		return rc;
-	rc = kmp_meta_reinit(kdev);
+	rc = kmp_meta_reinit(kdev, keep);
 	up_write(&kdev->lock);
 	return rc ? rc : count;
 }

@@ -74,7 +74,7 @@ static int check_devices(struct daxctl_ctx *ctx, struct check_result *r,
 					 "%s: its on-media table of sections is corrupt or of another geometry: every section is kept persistent",
 					 name);
 				snprintf(r[n].fix, sizeof(r[n].fix),
-					 "see the kernel log (dmesg | grep kmem_pmem); to start afresh, all sections persistent: echo init > " DAX_DEVICES "/%s/" KMP_DRIVER "/metadata",
+					 "see the kernel log (dmesg | grep kmem_pmem); to start afresh, sections that may hold old RAM zeroed before use: echo init > " DAX_DEVICES "/%s/" KMP_DRIVER "/metadata",
 					 name);
 			} else {
 				r[n].status = CHECK_OK;

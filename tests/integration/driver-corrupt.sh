@@ -7,7 +7,8 @@
 #
 # A table damaged behind the driver's back (bytes flipped in both copies,
 # from the host, between boots) is not trusted: "corrupt", nothing onlined,
-# moves and the char device refused, data untouched; "init" starts anew.
+# moves and the char device refused, data untouched; "init-keep" starts
+# anew keeping the data (tests/integration/table-garbage.sh: "init").
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
@@ -38,13 +39,14 @@ err=$(dd if="$(kmp_chardev "$dev")" bs=4096 count=1 skip=$((10 * 32768)) status=
 [[ $err == *"Structure needs cleaning"* ]] || fail "char device read: '$err', expected EUCLEAN"
 err=$(kmp_set "$dev" metadata bogus 2>&1) && fail "metadata accepted 'bogus'"
 
-step "init: a new table, every section persistent, data untouched"
-kmp_set "$dev" metadata init
-[[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' after init"
+step "init-keep: a new table, every section persistent, data untouched"
+kmp_set "$dev" metadata init-keep
+[[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' after init-keep"
 n=$(kmp_get "$dev" sections)
-[[ $(kmp_get "$dev" persistent) == "0-$((n - 1))" ]] || fail "persistent reads '$(kmp_get "$dev" persistent)' after init"
+[[ $(kmp_get "$dev" persistent) == "0-$((n - 1))" ]] || fail "persistent reads '$(kmp_get "$dev" persistent)' after init-keep"
 kmp_check_pattern "$dev" 10 || fail "section 10 lost its bytes"
 err=$(kmp_set "$dev" metadata init 2>&1) && fail "init of a sound table succeeded"
+err=$(kmp_set "$dev" metadata init-keep 2>&1) && fail "init-keep of a sound table succeeded"
 kmp_set "$dev" volatile 0-9
 [[ $(kmp_get "$dev" online) == 0-9 ]] || fail "online reads '$(kmp_get "$dev" online)' after init"
 kmp_unbind "$dev"

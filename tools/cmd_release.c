@@ -134,6 +134,26 @@ static void print_released(struct daxctl_ctx *ctx, const struct kmp_info *info)
 	json_object_put(o);
 }
 
+/*
+ * A device left by a plain unbind is on device_dax with kmem_pmem's table
+ * still on its media: say how to clean it.
+ */
+static int not_bound(struct pmemctl_args *a, struct daxctl_ctx *ctx)
+{
+	struct daxctl_dev *dev;
+	char name[64], drv[64], meta[16];
+
+	if (parse_dev_arg(a->dev, name, sizeof(name)) != DEV_DAX ||
+	    dax_driver(name, drv, sizeof(drv)) || strcmp(drv, "device_dax"))
+		return 0;
+	dev = find_dax_dev(ctx, name);
+	if (!dev || media_metadata(dev, meta, sizeof(meta)) != 1)
+		return 0;
+	pm_err(a, "%s: not bound to kmem_pmem, but its media carries kmem_pmem's table: if it was unbound without 'pmemctl release', the sections it records volatile still hold what was in RAM; clean them with 'pmemctl setup %s' then 'pmemctl release %s'",
+	       name, name, name);
+	return 1;
+}
+
 /**
  * cmd_release() - pmemctl release [-f] [-j] [-q] <daxX.Y>
  * @a: the command line
@@ -146,6 +166,8 @@ int cmd_release(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	struct kmp_info info;
 	int rc;
 
+	if (not_bound(a, ctx))
+		return EXIT_USAGE;
 	rc = open_kmp_dev(a, a->dev, &info);
 	if (rc)
 		return rc;

@@ -55,6 +55,7 @@ pid_t dev_user(const char *path);
 
 /* media.c */
 int media_metadata(struct daxctl_dev *dev, char *state, size_t len);
+int media_clear_table(struct daxctl_dev *dev);
 
 /* json.c */
 struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail);

@@ -10,7 +10,9 @@
  *     holds the device, a moment during setup; map=dev would reserve 1.56%
  *     of the namespace for them for good. A namespace that holds a
  *     filesystem (or any signature blkid knows) is refused unless --force;
- *     one that is mounted or held open is refused even so.
+ *     one that is mounted or held open is refused even so. The place of
+ *     kmem_pmem's table is then zeroed: the namespace's old bytes there
+ *     would read as a corrupt table.
  *  2. The dax device leaves its driver (libdaxctl: daxctl_dev_disable()):
  *     device_dax if nothing has it open or mapped, kmem if none of its
  *     memory is online (with --force: after offlining it).
@@ -378,6 +380,15 @@ found:
 	snprintf(dax_name, len, "%s", daxctl_dev_get_devname(ddev));
 	pm_info(a, "%s: devdax as %s", ns, dax_name);
 	rc = EXIT_OK;
+	if (before->changed) {
+		/* Its old bytes would read as a corrupt table. */
+		rc = media_clear_table(ddev);
+		if (rc < 0) {
+			pm_err(a, "%s: cannot clear the place of kmem_pmem's table: %s",
+			       dax_name, strerror(-rc));
+			rc = EXIT_FAILED;
+		}
+	}
 out:
 	ndctl_unref(nctx);
 	if (rc)

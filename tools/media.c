@@ -8,6 +8,9 @@
  * metadata_format.c, linked here unchanged), so the answer is the driver's:
  * compute where the two copies are for this geometry, read them through
  * /dev/daxX.Y (the device is bound to device_dax after boot), and decode.
+ *
+ * "pmemctl setup" clears that place on a namespace it has just made devdax,
+ * so that the previous mode's bytes are not read as a corrupt table.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +35,57 @@ static uint64_t memory_block_size(void)
 	return strtoull(buf, NULL, 16);
 }
 
+/* Where the table's two copies are on @dev, mapped with @prot. */
+struct table_map {
+	struct kmp_meta_place place;
+	unsigned char *p;		/* the first copy */
+	unsigned char *base;
+	uint64_t len;
+};
+
+/*
+ * Return: 1 if mapped, 0 if kmem_pmem would not take this device (no
+ * table place), or a negative errno (see media_metadata()).
+ */
+static int map_table(struct daxctl_dev *dev, int prot, struct table_map *t)
+{
+	uint64_t start = daxctl_dev_get_resource(dev);
+	uint64_t size = daxctl_dev_get_size(dev);
+	uint64_t align = daxctl_dev_get_align(dev);
+	struct daxctl_mapping *m;
+	struct kmp_layout layout;
+	char path[64], drv[64];
+	uint64_t map_start;
+	int fd, nr_maps = 0, rc;
+
+	if (dax_driver(daxctl_dev_get_devname(dev), drv, sizeof(drv)) ||
+	    strcmp(drv, "device_dax"))
+		return -ENODEV;
+	daxctl_mapping_foreach(dev, m)
+		nr_maps++;
+	if (nr_maps > 1)
+		return -EOPNOTSUPP;
+	if (!align)
+		align = 2 << 20;
+	if (kmp_layout_compute(start, size, memory_block_size(), &layout) ||
+	    kmp_meta_place(size, &layout, &t->place))
+		return 0;	/* kmem_pmem would not take it either */
+
+	map_start = t->place.offset / align * align;
+	t->len = (t->place.offset + 2 * t->place.copy_size - map_start +
+		  align - 1) / align * align;
+	snprintf(path, sizeof(path), "/dev/%s", daxctl_dev_get_devname(dev));
+	fd = open(path, (prot & PROT_WRITE ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	t->base = mmap(NULL, t->len, prot, MAP_SHARED, fd, map_start);
+	rc = t->base == MAP_FAILED ? -errno : 1;
+	close(fd);
+	if (rc == 1)
+		t->p = t->base + (t->place.offset - map_start);
+	return rc;
+}
+
 /**
  * media_metadata() - look for kmem_pmem's table on a dax device's media
  * @dev: the dax device, bound to device_dax
@@ -46,51 +100,21 @@ static uint64_t memory_block_size(void)
  */
 int media_metadata(struct daxctl_dev *dev, char *state, size_t len)
 {
-	uint64_t start = daxctl_dev_get_resource(dev);
 	uint64_t size = daxctl_dev_get_size(dev);
-	uint64_t align = daxctl_dev_get_align(dev);
-	uint64_t map_start, map_len;
-	struct kmp_meta_place place;
-	enum kmp_meta_verdict v[2];
-	struct daxctl_mapping *m;
-	struct kmp_layout layout;
 	struct kmp_meta meta[2] = { };
-	char path[64], drv[64];
-	int fd, nr_maps = 0, pick, rc;
-	unsigned char *p;
+	enum kmp_meta_verdict v[2];
+	struct kmp_layout layout;
+	struct table_map t;
+	int pick, rc;
 
 	snprintf(state, len, "none");
-	if (dax_driver(daxctl_dev_get_devname(dev), drv, sizeof(drv)) ||
-	    strcmp(drv, "device_dax"))
-		return -ENODEV;
-	daxctl_mapping_foreach(dev, m)
-		nr_maps++;
-	if (nr_maps > 1)
-		return -EOPNOTSUPP;
-	if (!align)
-		align = 2 << 20;
-	if (kmp_layout_compute(start, size, memory_block_size(), &layout) ||
-	    kmp_meta_place(size, &layout, &place))
-		return 0;	/* kmem_pmem would not take it either */
-
-	map_start = place.offset / align * align;
-	map_len = (place.offset + 2 * place.copy_size - map_start + align - 1) /
-		  align * align;
-	snprintf(path, sizeof(path), "/dev/%s", daxctl_dev_get_devname(dev));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	p = mmap(NULL, map_len, PROT_READ, MAP_SHARED, fd, map_start);
-	rc = p == MAP_FAILED ? -errno : 0;
-	close(fd);
-	if (rc)
+	rc = map_table(dev, PROT_READ, &t);
+	if (rc <= 0)
 		return rc;
-
-	v[0] = kmp_meta_decode(p + place.offset - map_start, place.copy_size,
-			       &meta[0]);
-	v[1] = kmp_meta_decode(p + place.offset - map_start + place.copy_size,
-			       place.copy_size, &meta[1]);
-	munmap(p, map_len);
+	v[0] = kmp_meta_decode(t.p, t.place.copy_size, &meta[0]);
+	v[1] = kmp_meta_decode(t.p + t.place.copy_size, t.place.copy_size,
+			       &meta[1]);
+	munmap(t.base, t.len);
 
 	/*
 	 * The driver calls a device without a blank table corrupt; but only
@@ -99,10 +123,40 @@ int media_metadata(struct daxctl_dev *dev, char *state, size_t len)
 	 */
 	if (!kmp_meta_signed(v[0]) && !kmp_meta_signed(v[1]))
 		return 0;
+	kmp_layout_compute(daxctl_dev_get_resource(dev), size,
+			   memory_block_size(), &layout);
 	pick = kmp_meta_pick(v[0], meta[0].seq, v[1], meta[1].seq);
 	if (pick >= 0 && kmp_meta_geometry_matches(&meta[pick], size, &layout))
 		snprintf(state, len, "ok");
 	else
 		snprintf(state, len, "corrupt");
 	return 1;
+}
+
+/**
+ * media_clear_table() - zero the place of kmem_pmem's table on a dax device
+ * @dev: the dax device, bound to device_dax
+ *
+ * For a device whose bytes setup was allowed to destroy (a namespace it
+ * just made devdax): what the namespace held before (a filesystem's
+ * blocks) would otherwise read as a corrupt table, and the bind would
+ * refuse every move. Blank, the bind writes a new table.
+ *
+ * Return: 0, or a negative errno (see media_metadata()).
+ */
+int media_clear_table(struct daxctl_dev *dev)
+{
+	struct table_map t;
+	int rc;
+
+	rc = map_table(dev, PROT_READ | PROT_WRITE, &t);
+	if (rc <= 0)
+		return rc;
+	/*
+	 * No flush: the bind that follows reads these zeros through the
+	 * cache and writes its new table durably itself.
+	 */
+	memset(t.p, 0, 2 * t.place.copy_size);
+	munmap(t.base, t.len);
+	return 0;
 }

@@ -51,7 +51,7 @@ $(KMP_DAX_INCLUDE)/dax-private.h:
 
 module: $(KMP_DAX_INCLUDE)/dax-private.h
 	@test -d $(KDIR) || { echo "error: no kernel headers in $(KDIR) (run 'make deps' or set KDIR=)" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) modules
+	$(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) KMP_WERROR=$(KMP_WERROR) modules
 
 # The module for KVER in a directory of its own, build/module/KVER/ (the
 # sources linked there), so that one tree holds a module per kernel of the
@@ -61,7 +61,7 @@ module-kver: $(KMP_DAX_INCLUDE)/dax-private.h
 	@test -d $(KDIR) || { echo "error: no kernel headers in $(KDIR) (run 'make deps KVER=$(KVER)' or set KDIR=)" >&2; exit 1; }
 	@mkdir -p $(KMP_MODULE_DIR) && cd $(KMP_MODULE_DIR) && find . -maxdepth 1 -xtype l -delete && \
 		for f in $(TOP)/Kbuild $(wildcard $(TOP)/*.[ch]); do ln -sf $$f .; done
-	$(MAKE) -C $(KDIR) M=$(KMP_MODULE_DIR) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) modules
+	$(MAKE) -C $(KDIR) M=$(KMP_MODULE_DIR) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) KMP_WERROR=$(KMP_WERROR) modules
 
 tools:
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools; fi

@@ -19,7 +19,8 @@
  * a bind brings the recorded volatile sections back as RAM.
  *
  * Unbinding gives every volatile section back. A section the kernel cannot
- * offline (unmovable pages) cannot be forced out, and unbind cannot fail, so
+ * offline (unmovable pages, or pages that do not migrate within
+ * offline_timeout seconds) cannot be forced out, and unbind cannot fail, so
  * the device's state is kept as an "orphan": its memory stays accounted to
  * its memory group, the module stays pinned (rmmod refuses), and binding the
  * same device again adopts it, from where the sections can be moved again.
@@ -34,7 +35,6 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 
 #include "dax-private.h"
 #include "bus.h"
@@ -68,6 +68,7 @@ static void kmp_dev_release(struct kref *ref)
 {
 	struct kmp_dev *kdev = container_of(ref, struct kmp_dev, ref);
 
+	badblocks_exit(&kdev->poison);
 	cleanup_srcu_struct(&kdev->access_srcu);
 	kvfree(kdev->map_count);
 	kvfree(kdev->recorded);
@@ -96,6 +97,11 @@ static struct kmp_dev *kmp_dev_alloc(struct dev_dax *dev_dax,
 	if (!kdev)
 		return NULL;
 	if (init_srcu_struct(&kdev->access_srcu)) {
+		kvfree(kdev);
+		return NULL;
+	}
+	if (badblocks_init(&kdev->poison, 1)) {
+		cleanup_srcu_struct(&kdev->access_srcu);
 		kvfree(kdev);
 		return NULL;
 	}
@@ -214,54 +220,40 @@ static struct kmp_dev *kmp_adopt_orphan(struct dev_dax *dev_dax,
 	return found;
 }
 
-struct kmp_unbind_work {
-	struct work_struct work;
-	struct kmp_dev *kdev;
-	unsigned long left;
-};
-
 /*
- * Cut off the char device's users, take every section out of the page
- * allocator (they stay recorded as they are), and mark @kdev unbound.
+ * Sections recorded volatile keep their RAM contents on the media after
+ * unbind, by design (a rebind brings them back at once, without zeroing).
+ * Another driver bound to the device (device_dax, kmem) would expose those
+ * bytes: say so, and how to hand the device back clean.
  */
-static void kmp_unbind_fn(struct work_struct *work)
+static void kmp_warn_recorded_volatile(struct kmp_dev *kdev)
 {
-	struct kmp_unbind_work *w = container_of(work, struct kmp_unbind_work, work);
-	struct kmp_dev *kdev = w->kdev;
+	unsigned long i, n = 0;
 
-	down_write(&kdev->lock);
-	kmp_chardev_revoke(kdev);
-	w->left = kmp_remove_all(kdev);
-	up_write(&kdev->lock);
-}
-
-/*
- * Offlining gives up with -EINTR as soon as the calling task has a signal
- * pending, and the task unbinding us may well have one: a shell gets
- * SIGCHLD whenever a background job ends. Unbind cannot be retried, so do
- * the removal from a worker, which takes no signals.
- */
-static unsigned long kmp_unbind_unsignalled(struct kmp_dev *kdev)
-{
-	struct kmp_unbind_work w = { .kdev = kdev };
-
-	INIT_WORK_ONSTACK(&w.work, kmp_unbind_fn);
-	queue_work(system_unbound_wq, &w.work);
-	flush_work(&w.work);
-	destroy_work_on_stack(&w.work);
-	return w.left;
+	for (i = 0; i < kdev->layout.nr_sections; i++)
+		if (kdev->recorded[i] == KMP_META_VOLATILE)
+			n++;
+	if (n)
+		dev_warn(kmp_device(kdev), "%lu sections stay recorded volatile with their RAM contents on the media; another driver would expose them (make them persistent before unbinding: 'pmemctl release')\n",
+			 n);
 }
 
 /*
  * Give every volatile section back and free @kdev; whatever cannot be
  * given back keeps @kdev alive as an orphan (see the top of this file).
+ * Each section gives up within offline_timeout seconds, so unbind ends.
  */
 static void kmp_detach(struct kmp_dev *kdev)
 {
 	struct device *dev = kmp_device(kdev);
 	unsigned long *map, left;
 
-	left = kmp_unbind_unsignalled(kdev);
+	down_write(&kdev->lock);
+	kmp_chardev_revoke(kdev);
+	up_write(&kdev->lock);
+
+	left = kmp_remove_all(kdev);
+	kmp_warn_recorded_volatile(kdev);
 	if (!left) {
 		down_write(&kdev->lock);
 		kdev->dev_dax = NULL;
@@ -307,12 +299,12 @@ static void kmp_restore(struct kmp_dev *kdev, bool all)
 
 	map = bitmap_zalloc(kdev->layout.nr_sections, GFP_KERNEL);
 	if (map) {
-		down_write(&kdev->lock);
+		down_read(&kdev->lock);
 		for (i = 0; i < kdev->layout.nr_sections; i++)
 			if (all || kdev->recorded[i] == KMP_META_VOLATILE)
 				__set_bit(i, map);
+		up_read(&kdev->lock);
 		rc = kmp_make_volatile(kdev, map);
-		up_write(&kdev->lock);
 		bitmap_free(map);
 	}
 	if (rc && rc != -EUCLEAN)

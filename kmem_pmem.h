@@ -6,6 +6,7 @@
 #define KMEM_PMEM_H
 
 #include <linux/atomic.h>
+#include <linux/badblocks.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
@@ -25,13 +26,15 @@ struct resource;
 /**
  * enum kmp_state - what a section is used for
  * @KMP_PERSISTENT: not in the page allocator; bytes are kept
- * @KMP_ADDING: being hot-added; reported as persistent until the add returns
+ * @KMP_MOVING: between uses: being hot-added, or taken out and not yet
+ *	scrubbed and recorded persistent; reported as persistent, never served
+ *	by the char device
  * @KMP_OFFLINE: volatile: hot-added, its memory block offline
  * @KMP_ONLINE: volatile: hot-added and online as System RAM
  */
 enum kmp_state {
 	KMP_PERSISTENT,
-	KMP_ADDING,
+	KMP_MOVING,
 	KMP_OFFLINE,
 	KMP_ONLINE,
 	KMP_NR_STATES,
@@ -74,9 +77,12 @@ enum kmp_memmap {
  * @mgid: memory group of all sections
  * @base_pfn: first pfn of section 0
  * @pages_per_section: pages in one section
- * @lock: held for writing by section moves (sysfs writes, bind, unbind)
- *	and table updates, for reading by char device accesses; protects
- *	@memmap, @recorded, the table below and @dev_dax for the char device
+ * @lock: held for writing while one section moves (a bulk move takes it
+ *	once per section, so readers wait for one section at most) and for
+ *	table updates; protects @memmap, @recorded and the table below
+ * @poison: pages found hardware-poisoned (while RAM, or by a
+ *	machine-check-safe read), in 512-byte sectors from the device start;
+ *	the char device refuses them with EIO
  * @memmap: where volatile sections' struct pages live
  * @meta_status: state of the on-media table
  * @place: where the table lives in the device
@@ -113,6 +119,7 @@ struct kmp_dev {
 	unsigned long base_pfn;
 	unsigned long pages_per_section;
 	struct rw_semaphore lock;
+	struct badblocks poison;
 	enum kmp_memmap memmap;
 	enum kmp_meta_status meta_status;
 	struct kmp_meta_place place;
@@ -134,8 +141,8 @@ struct kmp_dev {
 /*
  * kmp_state_lock protects kmp_devices and every device's @state and
  * @nr_in_state. It is a spinlock because the memory notifier takes it from
- * inside memory hotplug, where a section move holding @move_lock may be
- * waiting: the notifier must never wait for a move.
+ * inside memory hotplug, where a section move holding a device's @lock may
+ * be waiting: the notifier must never wait for a move.
  */
 extern spinlock_t kmp_state_lock;
 extern struct list_head kmp_devices;
@@ -152,11 +159,22 @@ int kmp_notifier_register(void);
 void kmp_notifier_unregister(void);
 
 /* memmap_in_pmem.c: one section in and out of the page allocator */
+#define KMP_ADDED_IN_DRAM	1	/* added, memmap in DRAM, cannot be undone */
 int kmp_add_section(struct kmp_dev *kdev, unsigned long i);
 int kmp_remove_section(struct kmp_dev *kdev, unsigned long i);
 u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i);
 extern bool allow_dram_memmap;
 extern const char *kmp_ram_name;
+
+/* bounded_removal.c: offline and remove memory within a deadline */
+int kmp_offline_and_remove(u64 start, u64 size);
+extern unsigned int offline_timeout;
+
+/* poison.c: pages lost to hardware poison */
+void kmp_poison_note_offline(struct kmp_dev *kdev, unsigned long i);
+void kmp_poison_set(struct kmp_dev *kdev, u64 offset, u64 len);
+void kmp_poison_clear_section(struct kmp_dev *kdev, unsigned long i);
+bool kmp_poisoned(struct kmp_dev *kdev, u64 offset, u64 len);
 
 /* metadata.c: the on-media table of section uses */
 int kmp_meta_open(struct kmp_dev *kdev);
@@ -187,6 +205,6 @@ bool kmp_initial_volatile(void);
 
 #define KMP_STATE_BIT(s)	(1U << (s))
 #define KMP_VOLATILE_STATES	(KMP_STATE_BIT(KMP_OFFLINE) | KMP_STATE_BIT(KMP_ONLINE))
-#define KMP_PERSISTENT_STATES	(KMP_STATE_BIT(KMP_PERSISTENT) | KMP_STATE_BIT(KMP_ADDING))
+#define KMP_PERSISTENT_STATES	(KMP_STATE_BIT(KMP_PERSISTENT) | KMP_STATE_BIT(KMP_MOVING))
 
 #endif /* KMEM_PMEM_H */

@@ -88,8 +88,11 @@ static void refuse_dram_memmap(struct kmp_dev *kdev)
  * says so; otherwise it waits, offline, for userspace to online it.
  *
  * Context: process context, @kdev->lock held for writing.
- * Return: 0, -EOPNOTSUPP if the memmap cannot be kept in the section and
- * DRAM for it is not allowed, or the error of add_memory_driver_managed().
+ * Return: 0; KMP_ADDED_IN_DRAM if the memmap went to DRAM, which is not
+ * allowed, and the section could not be removed again (it is RAM: the
+ * caller must treat it as volatile); -EOPNOTSUPP if the memmap cannot be
+ * kept in the section and DRAM for it is not allowed (nothing added); or
+ * the error of add_memory_driver_managed() (nothing added).
  */
 int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 {
@@ -122,11 +125,12 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 		return 0;
 	}
 	/* Newer kernels put the memmap in DRAM instead of failing: undo. */
-	rc = offline_and_remove_memory(start, kdev->layout.section_size);
+	rc = kmp_offline_and_remove(start, kdev->layout.section_size);
 	if (rc) {
-		dev_err(kmp_device(kdev), "section %lu: memmap landed in DRAM and the section cannot be removed again: %d\n",
+		dev_err(kmp_device(kdev), "section %lu: memmap landed in DRAM and the section cannot be removed again (%d): it stays volatile\n",
 			i, rc);
-		return rc;
+		kdev->memmap = KMP_MEMMAP_DRAM;
+		return KMP_ADDED_IN_DRAM;
 	}
 	refuse_dram_memmap(kdev);
 	return -EOPNOTSUPP;
@@ -137,12 +141,14 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
  * @kdev: the device
  * @i: section index
  *
- * Offlines (migrating every page away) and removes the section in one call;
- * on failure the kernel re-onlines it, so it stays volatile and usable.
+ * Offlines (migrating every page away) and removes the section in one call,
+ * giving up after offline_timeout seconds; on failure the kernel re-onlines
+ * it, so it stays volatile and usable.
  *
  * Context: process context, @kdev->lock held for writing.
- * Return: 0, or the error of offline_and_remove_memory(): -EBUSY when pages
- * cannot be migrated, -EINTR when a signal interrupted the migration.
+ * Return: 0, or the error of kmp_offline_and_remove(): -EBUSY when pages
+ * cannot be migrated (not within the deadline), -EINTR when the caller was
+ * killed.
  */
 int kmp_remove_section(struct kmp_dev *kdev, unsigned long i)
 {
@@ -151,9 +157,10 @@ int kmp_remove_section(struct kmp_dev *kdev, unsigned long i)
 
 	lockdep_assert_held_write(&kdev->lock);
 
-	rc = offline_and_remove_memory(start, kdev->layout.section_size);
+	rc = kmp_offline_and_remove(start, kdev->layout.section_size);
 	if (rc)
-		dev_warn(kmp_device(kdev), "section %lu: %#llx-%#llx cannot be removed: %d\n",
-			 i, start, start + kdev->layout.section_size - 1, rc);
+		dev_warn(kmp_device(kdev), "section %lu: %#llx-%#llx cannot be removed: %d%s\n",
+			 i, start, start + kdev->layout.section_size - 1, rc,
+			 rc == -EBUSY ? " (pages in use that cannot be migrated)" : "");
 	return rc;
 }

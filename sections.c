@@ -20,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 
 #include "kmem_pmem.h"
 #include "metadata_format.h"
@@ -144,6 +145,39 @@ static u32 *sections_to_move(struct kmp_dev *kdev, const unsigned long *map,
 }
 
 /*
+ * Claim a served section for a move: from now on the char device refuses
+ * it, and accesses that began before have finished when this returns.
+ * A mapped section cannot be claimed.
+ */
+static int claim_section(struct kmp_dev *kdev, unsigned long i)
+{
+	int rc = 0;
+
+	spin_lock(&kmp_state_lock);
+	if (atomic_read(&kdev->map_count[i]))
+		rc = -EBUSY;
+	else
+		kmp_set_state(kdev, i, KMP_MOVING);
+	spin_unlock(&kmp_state_lock);
+	if (!rc)
+		synchronize_srcu(&kdev->access_srcu);
+	return rc;
+}
+
+/* Record @use for section @i; on failure the old record stays. */
+static int record_section(struct kmp_dev *kdev, unsigned long i, u8 use)
+{
+	u8 old = kdev->recorded[i];
+	int rc;
+
+	WRITE_ONCE(kdev->recorded[i], use);
+	rc = kmp_meta_record(kdev);
+	if (rc)
+		WRITE_ONCE(kdev->recorded[i], old);
+	return rc;
+}
+
+/*
  * persistent -> volatile for one section: record "volatile" on the media
  * first, then hot-add. A crash in between brings the section back as RAM,
  * which is what the user asked for; never the other way round.
@@ -153,28 +187,31 @@ static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 	bool was_recorded = kdev->recorded[i] == KMP_META_VOLATILE;
 	int rc;
 
-	if (atomic_read(&kdev->map_count[i]))
-		return -EBUSY;
+	rc = claim_section(kdev, i);
+	if (rc)
+		return rc;
 	if (!was_recorded) {
-		kdev->recorded[i] = KMP_META_VOLATILE;
-		rc = kmp_meta_record(kdev);
+		rc = record_section(kdev, i, KMP_META_VOLATILE);
 		if (rc) {
-			kdev->recorded[i] = KMP_META_PERSISTENT;
+			set_state(kdev, i, KMP_PERSISTENT);
 			return rc;
 		}
 	}
 
-	/* The notifier moves KMP_ADDING to KMP_ONLINE if the kernel onlines it. */
-	set_state(kdev, i, KMP_ADDING);
+	/* The notifier moves KMP_MOVING to KMP_ONLINE if the kernel onlines it. */
+	kmp_poison_clear_section(kdev, i);
 	rc = kmp_add_section(kdev, i);
 
 	spin_lock(&kmp_state_lock);
-	if (rc)
+	if (rc < 0)
 		kmp_set_state(kdev, i, KMP_PERSISTENT);
-	else if (kdev->state[i] == KMP_ADDING)
+	else if (kdev->state[i] == KMP_MOVING)
 		kmp_set_state(kdev, i, KMP_OFFLINE);
 	spin_unlock(&kmp_state_lock);
 
+	/* RAM with its memmap in DRAM that could not be undone: volatile. */
+	if (rc == KMP_ADDED_IN_DRAM)
+		return -EOPNOTSUPP;
 	/*
 	 * Nothing was added. A section we just recorded volatile holds its
 	 * persistent bytes still: record it back. One that was recorded
@@ -182,10 +219,8 @@ static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 	 * contents: it stays recorded volatile, so the char device keeps
 	 * refusing it until it is made persistent, which zeroes it.
 	 */
-	if (rc && !was_recorded) {
-		kdev->recorded[i] = KMP_META_PERSISTENT;
-		kmp_meta_record(kdev);
-	}
+	if (rc && !was_recorded)
+		record_section(kdev, i, KMP_META_PERSISTENT);
 	return rc;
 }
 
@@ -201,8 +236,8 @@ static int take_section_out(struct kmp_dev *kdev, unsigned long i)
 
 /*
  * volatile -> persistent for one section: remove it, zero all of it, and
- * only then record "persistent" (until then the char device refuses it). A
- * crash before the record brings the section back as RAM.
+ * only then record "persistent". Until then it is KMP_MOVING, so the char
+ * device refuses it; a crash before the record brings it back as RAM.
  */
 static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 {
@@ -213,59 +248,74 @@ static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 		if (rc)
 			return rc;
 	}
+	rc = claim_section(kdev, i);
+	if (rc)
+		return rc;
 	rc = kmp_scrub_section(kdev, i);
 	if (rc) {
 		dev_warn(kmp_device(kdev), "section %lu cannot be scrubbed (%d): making it RAM again\n",
 			 i, rc);
+		set_state(kdev, i, KMP_PERSISTENT);
 		make_section_volatile(kdev, i);
 		return rc;
 	}
-	kdev->recorded[i] = KMP_META_PERSISTENT;
-	return kmp_meta_record(kdev);
+	rc = record_section(kdev, i, KMP_META_PERSISTENT);
+	set_state(kdev, i, KMP_PERSISTENT);
+	return rc;
 }
 
 /*
- * Run @move over @ids in order; stop at the first failure, or when the
- * caller is being killed: a bulk move of thousands of sections takes long.
+ * Move one section with the device's lock held for this section only, so
+ * that a bulk move of thousands of sections stalls readers for one section
+ * at most. Whether it still needs moving is checked again under the lock:
+ * another move may have got there first.
  */
-static int move_sections(struct kmp_dev *kdev, const u32 *ids, u32 n,
-			 int (*move)(struct kmp_dev *kdev, unsigned long i))
+static int move_one(struct kmp_dev *kdev, unsigned long i,
+		    bool (*wanted)(struct kmp_dev *kdev, unsigned long i),
+		    int (*move)(struct kmp_dev *kdev, unsigned long i))
 {
-	u32 k;
-	int rc;
+	int rc = down_write_killable(&kdev->lock);
 
-	for (k = 0; k < n; k++) {
-		if (fatal_signal_pending(current))
-			return -EINTR;
-		rc = move(kdev, ids[k]);
-		if (rc)
-			return rc;
-		cond_resched();
-	}
-	return 0;
+	if (rc)
+		return rc;
+	if (kdev->meta_status == KMP_META_CORRUPT)
+		rc = -EUCLEAN;
+	else if (wanted(kdev, i))
+		rc = move(kdev, i);
+	up_write(&kdev->lock);
+	return rc;
 }
 
 /*
  * A bulk move: the sections of @map for which @wanted holds, in the order
- * @order gives them, each moved by @move until one fails.
+ * @order gives them, each moved by @move until one fails or the caller is
+ * killed.
  */
 static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 		     bool (*wanted)(struct kmp_dev *kdev, unsigned long i),
 		     void (*order)(u32 *ids, u32 n, u32 lowest_online),
 		     int (*move)(struct kmp_dev *kdev, unsigned long i))
 {
-	u32 n, *ids;
+	u32 n, k, *ids;
 	int rc;
 
-	lockdep_assert_held_write(&kdev->lock);
+	rc = down_read_killable(&kdev->lock);
+	if (rc)
+		return rc;
 	if (kdev->meta_status == KMP_META_CORRUPT)
-		return -EUCLEAN;
-
-	ids = sections_to_move(kdev, map, wanted, &n);
+		ids = ERR_PTR(-EUCLEAN);
+	else
+		ids = sections_to_move(kdev, map, wanted, &n);
+	if (!IS_ERR_OR_NULL(ids))
+		order(ids, n, lowest_online(kdev));
+	up_read(&kdev->lock);
 	if (IS_ERR_OR_NULL(ids))
 		return PTR_ERR_OR_ZERO(ids);
-	order(ids, n, lowest_online(kdev));
-	rc = move_sections(kdev, ids, n, move);
+
+	for (k = 0; k < n && !rc; k++) {
+		rc = move_one(kdev, ids[k], wanted, move);
+		cond_resched();
+	}
 	kvfree(ids);
 	return rc;
 }
@@ -278,7 +328,7 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
  * Sections already volatile are left alone. Stops at the first section that
  * fails; the ones moved before stay volatile.
  *
- * Context: @kdev->lock held for writing.
+ * Context: process context; takes @kdev->lock for each section in turn.
  * Return: 0 or the first error.
  */
 int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
@@ -293,10 +343,11 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
  * @map: the sections (bitmap of layout.nr_sections bits)
  *
  * Sections already persistent are left alone. Stops at the first section
- * that fails (-EBUSY: its pages could not be migrated); that one and the
- * ones not yet reached stay volatile and usable.
+ * that fails (-EBUSY: its pages could not be migrated, not within
+ * offline_timeout seconds, or it is mapped); that one and the ones not yet
+ * reached stay volatile and usable.
  *
- * Context: @kdev->lock held for writing.
+ * Context: process context; takes @kdev->lock for each section in turn.
  * Return: 0 or the first error.
  */
 int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
@@ -314,7 +365,7 @@ static int kmp_memory_notify(struct notifier_block *nb, unsigned long action,
 			     void *arg)
 {
 	struct memory_notify *mn = arg;
-	struct kmp_dev *kdev;
+	struct kmp_dev *kdev, *found = NULL;
 	unsigned long i;
 
 	if (action != MEM_ONLINE && action != MEM_OFFLINE)
@@ -331,9 +382,17 @@ static int kmp_memory_notify(struct notifier_block *nb, unsigned long action,
 			kmp_set_state(kdev, i, KMP_ONLINE);
 		else if (action == MEM_OFFLINE && kdev->state[i] == KMP_ONLINE)
 			kmp_set_state(kdev, i, KMP_OFFLINE);
+		found = kdev;
 		break;
 	}
 	spin_unlock(&kmp_state_lock);
+
+	/*
+	 * The last moment the section's struct pages can tell which pages the
+	 * kernel found poisoned. @found stays alive: its section is added.
+	 */
+	if (found && action == MEM_OFFLINE)
+		kmp_poison_note_offline(found, i);
 	return NOTIFY_OK;
 }
 
@@ -365,10 +424,11 @@ void kmp_notifier_unregister(void)
  *
  * For unbind: the sections stay recorded volatile on the media (and come
  * back as RAM at the next bind), so they are not scrubbed. Unlike
- * kmp_make_persistent() this goes on past sections that cannot be removed:
- * every section we can give back must be given back.
+ * kmp_make_persistent() this goes on past sections that cannot be removed
+ * (each gives up within offline_timeout seconds): every section we can
+ * give back must be given back.
  *
- * Context: @kdev->lock held for writing.
+ * Context: process context; takes @kdev->lock for each section in turn.
  * Return: the number of sections still volatile.
  */
 unsigned long kmp_remove_all(struct kmp_dev *kdev)
@@ -376,19 +436,23 @@ unsigned long kmp_remove_all(struct kmp_dev *kdev)
 	unsigned long *map;
 	u32 n, k, *ids;
 
-	lockdep_assert_held_write(&kdev->lock);
-
 	map = bitmap_alloc(kdev->layout.nr_sections, GFP_KERNEL);
 	if (!map)
 		goto out;
 	bitmap_fill(map, kdev->layout.nr_sections);
+	down_write(&kdev->lock);
 	ids = sections_to_move(kdev, map, in_page_allocator, &n);
+	if (!IS_ERR_OR_NULL(ids))
+		kmp_order_offline(ids, n, lowest_online(kdev));
+	up_write(&kdev->lock);
 	bitmap_free(map);
 	if (IS_ERR_OR_NULL(ids))
 		goto out;
-	kmp_order_offline(ids, n, lowest_online(kdev));
 	for (k = 0; k < n; k++) {
-		take_section_out(kdev, ids[k]);
+		down_write(&kdev->lock);
+		if (in_page_allocator(kdev, ids[k]))
+			take_section_out(kdev, ids[k]);
+		up_write(&kdev->lock);
 		cond_resched();
 	}
 	kvfree(ids);

@@ -175,11 +175,7 @@ static ssize_t move_store(struct device *dev, const char *buf, size_t count,
 	if (rc)
 		goto out;
 
-	rc = down_write_killable(&kdev->lock);
-	if (rc)
-		goto out;
 	rc = move(kdev, map);
-	up_write(&kdev->lock);
 out:
 	bitmap_free(map);
 	return rc ? rc : count;

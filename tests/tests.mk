@@ -14,7 +14,7 @@
 .PHONY: check demo initramfs
 
 check: deps $(if $(filter 1,$(KMP_MATRIX)),deps-matrix)
-	@$(MAKE) --no-print-directory all KVER=$(KMP_TEST_KVER)
+	@$(MAKE) --no-print-directory all KVER=$(KMP_TEST_KVER) KMP_WERROR=y
 	@KVER=$(KMP_TEST_KVER) $(TOP)/tests/run.sh $(T)
 
 demo: deps

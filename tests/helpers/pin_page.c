@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pin_page: hold one page of anonymous memory so that it can never migrate,
+ * the way a real application can: vmsplice() it into a pipe nobody reads.
+ * The pipe keeps a reference to the page until this process exits.
+ *
+ * Prints the page's pfn (decimal, from /proc/self/pagemap; needs root), then
+ * "ready", then sleeps until killed. Run it under `numactl --membind=NODE`
+ * to pin a page of that node.
+ *
+ * Built by the VM tests that use it: gcc -O2 -o /tmp/pin_page pin_page.c
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+static uint64_t pfn_of(void *addr)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	uint64_t entry;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &entry, sizeof(entry),
+			    (uintptr_t)addr / psz * sizeof(entry)) != sizeof(entry)) {
+		perror("pagemap");
+		exit(1);
+	}
+	close(fd);
+	if (!(entry & (1ULL << 63))) {
+		fprintf(stderr, "page not present\n");
+		exit(1);
+	}
+	return entry & ((1ULL << 55) - 1);
+}
+
+int main(void)
+{
+	long psz = sysconf(_SC_PAGESIZE);
+	struct iovec iov;
+	int pipefd[2];
+	char *buf;
+
+	buf = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	memset(buf, 0x5a, psz);
+	if (pipe(pipefd)) {
+		perror("pipe");
+		return 1;
+	}
+	iov.iov_base = buf;
+	iov.iov_len = psz;
+	if (vmsplice(pipefd[1], &iov, 1, 0) != psz) {
+		perror("vmsplice");
+		return 1;
+	}
+	printf("%llu\nready\n", (unsigned long long)pfn_of(buf));
+	fflush(stdout);
+	for (;;)
+		pause();
+}

@@ -17,7 +17,8 @@ step "move sections 1-$((n - 1)) to persistent in the background"
 (echo "1-$((n - 1))" > "$dir/persistent") &
 mover=$!
 # Under way: at least one section has moved, more are to come.
-wait_for 60 test "$(kmp_get "$dev" persistent)" != 0
+moved_some() { [[ $(kmp_get "$dev" persistent) != 0 ]]; }
+wait_for 60 moved_some
 kill -0 "$mover" 2>/dev/null || fail "the bulk move finished before it could be observed"
 
 step "read the char device and the lists during the move"

@@ -17,6 +17,7 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pageblock-flags.h>
 #include <asm/pgtable_types.h>
 
 #include "kmem_pmem.h"
@@ -71,12 +72,39 @@ static int add_one(struct kmp_dev *kdev, unsigned long i, mhp_t flags)
 					 flags | MHP_NID_IS_MGID);
 }
 
+/*
+ * Can a section of @size hold its own memmap? The kernel's geometric
+ * conditions (mhp_supports_memmap_on_memory() in 6.1): the struct pages
+ * fill whole PMDs, and what remains whole pageblocks.
+ */
+static bool memmap_fits(u64 size)
+{
+	u64 memmap_bytes = PHYS_PFN(size) * sizeof(struct page);
+
+	return IS_ALIGNED(memmap_bytes, PMD_SIZE) &&
+	       IS_ALIGNED(size - memmap_bytes, pageblock_nr_pages << PAGE_SHIFT);
+}
+
+/*
+ * The add with MHP_MEMMAP_ON_MEMORY failed with -EINVAL. Its other causes
+ * (range, memory group, resource name) are excluded by construction, so
+ * the kernel refused the self-hosted memmap: the boot parameter is missing,
+ * or the section size does not allow it.
+ */
 static void refuse_dram_memmap(struct kmp_dev *kdev)
 {
-	if (kdev->memmap != KMP_MEMMAP_UNSUPPORTED)
-		dev_err(kmp_device(kdev),
-			"kernel cannot keep struct pages in pmem: boot with memory_hotplug.memmap_on_memory=1 (or load kmem_pmem with allow_dram_memmap=1 to spend DRAM on them)\n");
+	u64 size = kdev->layout.section_size;
+
+	if (kdev->memmap == KMP_MEMMAP_UNSUPPORTED)
+		return;
 	kdev->memmap = KMP_MEMMAP_UNSUPPORTED;
+	if (!memmap_fits(size)) {
+		dev_err(kmp_device(kdev), "sections of %llu MiB cannot hold their own struct pages (they would not fill whole PMDs); load kmem_pmem with allow_dram_memmap=1 to spend DRAM on them\n",
+			size >> 20);
+		return;
+	}
+	dev_err(kmp_device(kdev),
+		"kernel cannot keep struct pages in pmem: boot with memory_hotplug.memmap_on_memory=1 (or load kmem_pmem with allow_dram_memmap=1 to spend DRAM on them)\n");
 }
 
 /**

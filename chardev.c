@@ -152,6 +152,10 @@ static ssize_t pmem_io(struct kmp_file *kf, u64 pos, void *bounce,
 	rc = check_served(kf, first, last);
 	if (rc)
 		goto out;
+	if (kmp_poisoned(kdev, kdev->layout.head_bytes + pos, len)) {
+		rc = -EIO;
+		goto out;
+	}
 	addr = kmp_pmem_map(kdev, kdev->layout.head_bytes + pos, len);
 	if (!addr) {
 		rc = -ENOMEM;
@@ -165,6 +169,9 @@ static ssize_t pmem_io(struct kmp_file *kf, u64 pos, void *bounce,
 	} else {
 		left = copy_mc_to_kernel(bounce, addr, len);
 		rc = left == len ? -EIO : len - left;
+		/* Remembered: the next access fails without touching it. */
+		if (left)
+			kmp_poison_set(kdev, kdev->layout.head_bytes + pos + len - left, 1);
 	}
 	kmp_pmem_unmap(addr);
 out:
@@ -331,11 +338,15 @@ static vm_fault_t insert_pfns(struct vm_fault *vmf, struct kmp_dev *kdev,
 	unsigned long pfn = PHYS_PFN(kdev->layout.start + pos);
 	vm_fault_t ret;
 
+	if (kmp_poisoned(kdev, kdev->layout.head_bytes + pos, PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
 	ret = vmf_insert_pfn(vma, addr, pfn);
 	/* The rest is a bonus: stop at the first page that fails. */
-	for (addr += PAGE_SIZE, pfn++; addr < end && ret == VM_FAULT_NOPAGE;
-	     addr += PAGE_SIZE, pfn++)
-		if (vmf_insert_pfn(vma, addr, pfn) != VM_FAULT_NOPAGE)
+	for (addr += PAGE_SIZE, pfn++, pos += PAGE_SIZE;
+	     addr < end && ret == VM_FAULT_NOPAGE;
+	     addr += PAGE_SIZE, pfn++, pos += PAGE_SIZE)
+		if (kmp_poisoned(kdev, kdev->layout.head_bytes + pos, PAGE_SIZE) ||
+		    vmf_insert_pfn(vma, addr, pfn) != VM_FAULT_NOPAGE)
 			break;
 	return ret;
 }

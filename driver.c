@@ -248,10 +248,7 @@ static void kmp_detach(struct kmp_dev *kdev)
 	struct device *dev = kmp_device(kdev);
 	unsigned long *map, left;
 
-	down_write(&kdev->lock);
 	kmp_chardev_revoke(kdev);
-	up_write(&kdev->lock);
-
 	left = kmp_remove_all(kdev);
 	kmp_warn_recorded_volatile(kdev);
 	if (!left) {

@@ -313,7 +313,11 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 		return PTR_ERR_OR_ZERO(ids);
 
 	for (k = 0; k < n && !rc; k++) {
-		rc = move_one(kdev, ids[k], wanted, move);
+		/* A lock taken uncontended does not notice a kill: ask. */
+		if (fatal_signal_pending(current))
+			rc = -EINTR;
+		else
+			rc = move_one(kdev, ids[k], wanted, move);
 		cond_resched();
 	}
 	kvfree(ids);

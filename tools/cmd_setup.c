@@ -278,6 +278,29 @@ report:
 }
 
 /*
+ * A namespace setup has just made devdax: its old bytes (a filesystem's
+ * blocks) would read as a corrupt table. The table's place is reached
+ * through device_dax, which may not be loaded yet (nothing needed it).
+ */
+static int clear_table_place(struct pmemctl_args *a, struct daxctl_dev *ddev)
+{
+	const char *name = daxctl_dev_get_devname(ddev);
+	char drv[64];
+	int rc = 0;
+
+	if (!dax_driver(name, drv, sizeof(drv)) && !drv[0])
+		rc = daxctl_dev_enable_devdax(ddev);
+	if (!rc)
+		rc = media_clear_table(ddev);
+	if (rc < 0) {
+		pm_err(a, "%s: cannot clear the place of kmem_pmem's table: %s",
+		       name, strerror(-rc));
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+/*
  * Make namespace @ns devdax with map=mem unless it is devdax already, and
  * give the name of its dax device in @dax_name. @before says what it was;
  * a failure once it was disabled puts it back.
@@ -380,15 +403,8 @@ found:
 	snprintf(dax_name, len, "%s", daxctl_dev_get_devname(ddev));
 	pm_info(a, "%s: devdax as %s", ns, dax_name);
 	rc = EXIT_OK;
-	if (before->changed) {
-		/* Its old bytes would read as a corrupt table. */
-		rc = media_clear_table(ddev);
-		if (rc < 0) {
-			pm_err(a, "%s: cannot clear the place of kmem_pmem's table: %s",
-			       dax_name, strerror(-rc));
-			rc = EXIT_FAILED;
-		}
-	}
+	if (before->changed)
+		rc = clear_table_place(a, ddev);
 out:
 	ndctl_unref(nctx);
 	if (rc)

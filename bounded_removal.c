@@ -63,7 +63,7 @@ struct kmp_removal {
 
 static void removal_expired(struct timer_list *t)
 {
-	struct kmp_removal *r = from_timer(r, t, deadline);
+	struct kmp_removal *r = timer_container_of(r, t, deadline);
 
 	spin_lock(&r->lock);
 	r->expired = true;
@@ -128,7 +128,7 @@ int kmp_offline_and_remove(u64 start, u64 size)
 	}
 	timer_delete_sync(&r.deadline);
 	flush_work(&r.work);
-	destroy_timer_on_stack(&r.deadline);
+	timer_destroy_on_stack(&r.deadline);
 	destroy_work_on_stack(&r.work);
 
 	if (r.rc == -EINTR && !killed)

@@ -41,7 +41,6 @@
 #include <linux/srcu.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
-#include <linux/version.h>
 
 #include "kmem_pmem.h"
 
@@ -86,16 +85,6 @@ struct kmp_mapping {
 	unsigned long last;
 	void *wb;
 };
-
-/* vm_flags is read-only from 6.3 on, written through helpers. */
-static inline void kmp_vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_set(vma, flags);
-#else
-	vma->vm_flags |= flags;
-#endif
-}
 
 static u64 span(struct kmp_dev *kdev)
 {
@@ -427,7 +416,7 @@ static int kmp_mmap(struct file *file, struct vm_area_struct *vma)
 		kfree(map);
 		return rc;
 	}
-	kmp_vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_set(vma, VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_private_data = map;
 	vma->vm_ops = &kmp_vm_ops;
 	return 0;

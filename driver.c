@@ -444,7 +444,7 @@ static int __init kmp_init(void)
 err_driver:
 	kmp_notifier_unregister();
 err_notifier:
-	destroy_memory_type(kmp_slowmem_type);
+	put_memory_type(kmp_slowmem_type);
 err_memory_type:
 	kfree(kmp_ram_name);
 	return rc;
@@ -461,7 +461,7 @@ static void __exit kmp_exit(void)
 	 */
 	if (list_empty(&kmp_devices))
 		kfree(kmp_ram_name);
-	destroy_memory_type(kmp_slowmem_type);
+	put_memory_type(kmp_slowmem_type);
 }
 
 module_init(kmp_init);

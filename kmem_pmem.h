@@ -16,6 +16,7 @@
 #include <linux/srcu.h>
 #include <linux/types.h>
 
+#include "compat.h"
 #include "metadata_format.h"
 #include "section_layout.h"
 

@@ -31,8 +31,10 @@ static void poison_set_sectors(struct kmp_dev *kdev, u64 offset, u64 len)
 	u64 start = round_down(offset, PAGE_SIZE);
 	u64 end = round_up(offset + len, PAGE_SIZE);
 
-	badblocks_set(&kdev->poison, start >> SECTOR_SHIFT,
-		      (end - start) >> SECTOR_SHIFT, 1);
+	if (!kmp_badblocks_set(&kdev->poison, start >> SECTOR_SHIFT,
+			       (end - start) >> SECTOR_SHIFT))
+		pr_warn_ratelimited("%s: too many poisoned ranges to remember: [%#llx, %#llx) is not refused\n",
+				    kdev->name, offset, offset + len);
 }
 
 /**
@@ -95,7 +97,7 @@ void kmp_poison_clear_section(struct kmp_dev *kdev, unsigned long i)
 bool kmp_poisoned(struct kmp_dev *kdev, u64 offset, u64 len)
 {
 	sector_t first_bad;
-	int nr_bad;
+	kmp_bb_len_t nr_bad;
 
 	return badblocks_check(&kdev->poison, offset >> SECTOR_SHIFT,
 			       (round_up(offset + len, SECTOR_SIZE) >> SECTOR_SHIFT) -

@@ -196,14 +196,14 @@ static ssize_t write_list(struct kobject *kobj, char *buf, loff_t off,
 }
 
 static ssize_t volatile_read(struct file *file, struct kobject *kobj,
-			     struct bin_attribute *attr, char *buf,
+			     kmp_bin_const struct bin_attribute *attr, char *buf,
 			     loff_t off, size_t count)
 {
 	return read_list(kobj, KMP_VOLATILE_STATES, buf, off, count);
 }
 
 static ssize_t volatile_write(struct file *file, struct kobject *kobj,
-			      struct bin_attribute *attr, char *buf,
+			      kmp_bin_const struct bin_attribute *attr, char *buf,
 			      loff_t off, size_t count)
 {
 	return write_list(kobj, buf, off, count, kmp_make_volatile);
@@ -211,14 +211,14 @@ static ssize_t volatile_write(struct file *file, struct kobject *kobj,
 static BIN_ATTR_RW(volatile, 0);
 
 static ssize_t persistent_read(struct file *file, struct kobject *kobj,
-			       struct bin_attribute *attr, char *buf,
+			       kmp_bin_const struct bin_attribute *attr, char *buf,
 			       loff_t off, size_t count)
 {
 	return read_list(kobj, KMP_PERSISTENT_STATES, buf, off, count);
 }
 
 static ssize_t persistent_write(struct file *file, struct kobject *kobj,
-				struct bin_attribute *attr, char *buf,
+				kmp_bin_const struct bin_attribute *attr, char *buf,
 				loff_t off, size_t count)
 {
 	return write_list(kobj, buf, off, count, kmp_make_persistent);
@@ -226,7 +226,7 @@ static ssize_t persistent_write(struct file *file, struct kobject *kobj,
 static BIN_ATTR_RW(persistent, 0);
 
 static ssize_t online_read(struct file *file, struct kobject *kobj,
-			   struct bin_attribute *attr, char *buf,
+			   kmp_bin_const struct bin_attribute *attr, char *buf,
 			   loff_t off, size_t count)
 {
 	return read_list(kobj, KMP_STATE_BIT(KMP_ONLINE), buf, off, count);
@@ -244,7 +244,7 @@ static struct attribute *kmp_attrs[] = {
 	NULL,
 };
 
-static struct bin_attribute *kmp_bin_attrs[] = {
+static kmp_bin_const struct bin_attribute *kmp_bin_const kmp_bin_attrs[] = {
 	&bin_attr_volatile,
 	&bin_attr_persistent,
 	&bin_attr_online,

@@ -122,6 +122,7 @@ struct kmp_dev {
 	struct rw_semaphore lock;
 	struct badblocks poison;
 	enum kmp_memmap memmap;
+	bool kernel_zone_refused;	/* said why, once (kmp_state_lock) */
 	enum kmp_meta_status meta_status;
 	struct kmp_meta_place place;
 	void *meta;

@@ -125,13 +125,23 @@ static void refuse_dram_memmap(struct kmp_dev *kdev)
 int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 {
 	u64 start = kmp_section_start(kdev, i);
+	bool supported;
 	int rc;
 
 	lockdep_assert_held_write(&kdev->lock);
 
-	rc = add_one(kdev, i, MHP_MEMMAP_ON_MEMORY);
-	/* 6.1 refuses the flag when booted without memmap_on_memory=1. */
-	if (rc == -EINVAL) {
+	/*
+	 * 6.12 and later would put the memmap in DRAM instead of failing,
+	 * and may online the memory before we could undo that: ask first.
+	 */
+	supported = kmp_memmap_on_memory_supported();
+	if (!supported && !allow_dram_memmap) {
+		refuse_dram_memmap(kdev);
+		return -EOPNOTSUPP;
+	}
+	rc = add_one(kdev, i, supported ? MHP_MEMMAP_ON_MEMORY : MHP_NONE);
+	/* 6.1 cannot be asked: it refuses the flag itself. */
+	if (rc == -EINVAL && supported) {
 		if (!allow_dram_memmap) {
 			refuse_dram_memmap(kdev);
 			return -EOPNOTSUPP;

@@ -360,6 +360,53 @@ int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
 			 make_section_persistent);
 }
 
+/* The device and section @pfn belongs to, or NULL. Context: kmp_state_lock. */
+static struct kmp_dev *find_section(unsigned long pfn, unsigned long *i)
+{
+	struct kmp_dev *kdev;
+
+	list_for_each_entry(kdev, &kmp_devices, list) {
+		if (pfn < kdev->base_pfn)
+			continue;
+		*i = (pfn - kdev->base_pfn) / kdev->pages_per_section;
+		if (*i < kdev->layout.nr_sections)
+			return kdev;
+	}
+	return NULL;
+}
+
+/*
+ * A section onlined into a kernel zone soon holds unmovable allocations and
+ * can never be offlined again: it could not become persistent, and unbind
+ * would leave it behind. Refuse that, whoever onlines it: Debian's 6.12 and
+ * 7.3 auto-online hot-added memory that way by default. At MEM_GOING_ONLINE
+ * the pages are in their zone already.
+ */
+static int refuse_kernel_zone(struct memory_notify *mn)
+{
+	struct zone *zone = page_zone(pfn_to_page(mn->start_pfn));
+	struct kmp_dev *kdev;
+	bool first = false;
+	unsigned long i;
+
+	if (zone_idx(zone) == ZONE_MOVABLE)
+		return NOTIFY_OK;
+	spin_lock(&kmp_state_lock);
+	kdev = find_section(mn->start_pfn, &i);
+	if (kdev) {
+		first = !kdev->kernel_zone_refused;
+		kdev->kernel_zone_refused = true;
+	}
+	spin_unlock(&kmp_state_lock);
+	if (!kdev)
+		return NOTIFY_OK;
+	/* @kdev stays alive: its section is added. */
+	if (first)
+		dev_warn(kmp_device(kdev), "section %lu: refusing to online it into zone %s (and any other section of this device outside ZONE_MOVABLE, without saying it again): it could never become persistent again; online sections with online_movable (pmemctl does), or boot with memhp_default_state=online_movable\n",
+			 i, zone->name);
+	return notifier_from_errno(-EPERM);
+}
+
 /*
  * Follow onlining and offlining of our sections, whoever does it. Called
  * with the memory hotplug lock held, possibly from inside one of our own
@@ -369,26 +416,20 @@ static int kmp_memory_notify(struct notifier_block *nb, unsigned long action,
 			     void *arg)
 {
 	struct memory_notify *mn = arg;
-	struct kmp_dev *kdev, *found = NULL;
+	struct kmp_dev *found;
 	unsigned long i;
 
+	if (action == MEM_GOING_ONLINE)
+		return refuse_kernel_zone(mn);
 	if (action != MEM_ONLINE && action != MEM_OFFLINE)
 		return NOTIFY_OK;
 
 	spin_lock(&kmp_state_lock);
-	list_for_each_entry(kdev, &kmp_devices, list) {
-		if (mn->start_pfn < kdev->base_pfn)
-			continue;
-		i = (mn->start_pfn - kdev->base_pfn) / kdev->pages_per_section;
-		if (i >= kdev->layout.nr_sections)
-			continue;
-		if (action == MEM_ONLINE && kdev->state[i] != KMP_PERSISTENT)
-			kmp_set_state(kdev, i, KMP_ONLINE);
-		else if (action == MEM_OFFLINE && kdev->state[i] == KMP_ONLINE)
-			kmp_set_state(kdev, i, KMP_OFFLINE);
-		found = kdev;
-		break;
-	}
+	found = find_section(mn->start_pfn, &i);
+	if (found && action == MEM_ONLINE && found->state[i] != KMP_PERSISTENT)
+		kmp_set_state(found, i, KMP_ONLINE);
+	else if (found && action == MEM_OFFLINE && found->state[i] == KMP_ONLINE)
+		kmp_set_state(found, i, KMP_OFFLINE);
 	spin_unlock(&kmp_state_lock);
 
 	/*

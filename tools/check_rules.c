@@ -186,7 +186,7 @@ void check_auto_online(struct check_result *r, const char *policy,
 		return;
 	}
 	r->status = CHECK_FAIL;
-	SET(r, message, "the kernel onlines hot-added memory as '%s' (ZONE_NORMAL): such sections may never become persistent again",
+	SET(r, message, "the kernel onlines hot-added memory as '%s' (ZONE_NORMAL, Debian's default from 6.12 on): kmem_pmem refuses that, since such a section could never become persistent again, so sections made volatile stay offline until onlined movable (pmemctl does)",
 	    policy);
 	if (on_cmdline)
 		SET(r, fix, "echo online_movable > /sys/devices/system/memory/auto_online_blocks, and change memhp_default_state=%s to memhp_default_state=online_movable on the kernel command line " GRUB_HINT,

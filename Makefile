@@ -10,7 +10,7 @@
 #
 # KVER selects the kernel to build for: by default the running kernel
 # (`uname -r`) when its build directory exists, else the project's default
-# kernel (scripts/kver.sh: Debian 12's stock one). `make check` and
+# kernel (scripts/kver.sh: the first of scripts/kernels.list, 6.12). `make check` and
 # `make demo` boot the default kernel unless KVER= is given. Kernels that
 # cannot be installed here (scripts/kernels.list, `fetch`) live under
 # build/kernels/ (`make deps KVER=...`). KDIR overrides the headers directory.

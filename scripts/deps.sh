@@ -4,18 +4,17 @@
 # Install the Debian packages that building, testing and the demo need.
 # Idempotent: when everything is installed it only asks dpkg and returns.
 #
-# KVER (optional) adds that kernel's image, headers and source, and pahole
-# (module BTF), for running the suite on a kernel other than Debian 12's
-# stock one (its archive, e.g. bookworm-security, must already be in the apt
-# sources). A kernel marked `fetch` in scripts/kernels.list cannot be
+# KVER (the Makefile passes the default kernel, scripts/kver.sh) adds that
+# kernel's image, headers and source (its archive, e.g. bookworm-security,
+# must already be in the apt sources); pahole is always there, for the
+# module BTF of newer headers. A kernel marked `fetch` in scripts/kernels.list cannot be
 # installed on Debian 12: scripts/fetch-kernel.sh downloads and extracts it
 # under build/ instead (cached; libelf-dev is installed to rebuild objtool).
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 
 pkgs="
-	build-essential pkg-config xz-utils
-	linux-image-amd64 linux-headers-amd64 linux-source-6.1
+	build-essential pkg-config xz-utils pahole
 	qemu-system-x86 busybox-static cpio kmod
 	numactl libnuma-dev stress-ng jq
 	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
@@ -30,8 +29,6 @@ if [ -n "$KVER" ]; then
 	else
 		series=$(echo "$KVER" | sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p')
 		pkgs="$pkgs linux-image-$KVER linux-headers-$KVER linux-source-$series"
-		# Newer headers ship vmlinux, so module builds run pahole (BTF).
-		[ "$KVER" = "$("$here/kver.sh" 2>/dev/null)" ] || pkgs="$pkgs pahole"
 	fi
 fi
 

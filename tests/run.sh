@@ -32,8 +32,7 @@ cd "$repo" || exit 2
 logs=build/test-logs
 
 # The kernel-matrix tier (issue 10): the tests every kernel of
-# scripts/kernels.list must pass besides the default one. Still to come: the
-# default-online-policy case of each kernel.
+# scripts/kernels.list must pass besides the default one.
 matrix_tests=(
 	harness-basics		# the harness itself on that kernel
 	driver-volatile		# bind, all sections volatile, the DRAM check
@@ -42,6 +41,7 @@ matrix_tests=(
 	driver-no-memmap-param	# the refusal without memmap_on_memory=1
 	driver-bad-input	# malformed writes
 	pmemctl-cli		# pmemctl check/status/move
+	driver-online-policy	# the kernel's auto-online policy "online"
 )
 KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 export KVER
@@ -103,7 +103,7 @@ matrix_module() {
 		mkdir -p "$logs"
 		if [[ ! -d $(scripts/kernel.sh kdir "$k") ]]; then
 			module_built[$k]="kernel $k not available (make deps KVER=$k)"
-		elif env -u KDIR make --no-print-directory -s -C "$repo" KVER="$k" module-kver > "$log" 2>&1; then
+		elif env -u KDIR make --no-print-directory -s -C "$repo" KVER="$k" KMP_WERROR=y module-kver > "$log" 2>&1; then
 			module_built[$k]=ok
 		else
 			module_built[$k]="kmem_pmem.ko does not build for $k: $(grep -m1 -E 'error:|Error' "$log") [$log]"

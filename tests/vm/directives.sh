@@ -12,6 +12,7 @@ vm_cmdline="memory_hotplug.memmap_on_memory=1"
 vm_timeout=300
 vm_boots=1
 vm_maxmem=16G
+vm_ram=2G
 vm_cpu=
 vm_between=
 vm_dmesg_allow=
@@ -35,7 +36,7 @@ parse_directives() {
 		fi
 		seen[$key]=1
 		case $key in
-		nvdimm|maxmem)
+		nvdimm|maxmem|ram)
 			[[ $val =~ ^[1-9][0-9]*[KMGT]?$ ]] || { echo "FAIL: $where:$n: vm-$key: bad size '$val'"; return 1; } ;;
 		timeout|boots)
 			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $where:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;

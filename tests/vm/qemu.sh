@@ -13,6 +13,10 @@
 #   --kernel F --initrd F --append STR     what to boot
 #   --nvdimm-img F --nvdimm-size S         NVDIMM backing file and size (4G)
 #   --maxmem S --cpu MODEL                 -m maxmem (16G), -cpu (QEMU's default)
+#   --ram S --ram-img F                    node 0's RAM (2G); with F, backed
+#                                          by that (sparse) file: a large
+#                                          guest costs the host only what it
+#                                          touches
 #   --log-dir D                            shared read-write as kmp_log
 #   --console F --output F                 files receiving ttyS0 and ttyS1
 #   --timeout SECONDS                      kill QEMU after this long (300)
@@ -21,7 +25,7 @@
 # 124 on timeout, QEMU's status otherwise.
 set -euo pipefail
 
-kernel='' initrd='' append='' img='' size=4G maxmem=16G cpu=''
+kernel='' initrd='' append='' img='' size=4G maxmem=16G cpu='' ram=2G ramimg=''
 logdir='' console='' output='' timeout=300
 while (($#)); do
 	case $1 in
@@ -32,6 +36,8 @@ while (($#)); do
 	--nvdimm-size) size=$2 ;;
 	--maxmem) maxmem=$2 ;;
 	--cpu) cpu=$2 ;;
+	--ram) ram=$2 ;;
+	--ram-img) ramimg=$2 ;;
 	--log-dir) logdir=$2 ;;
 	--console) console=$2 ;;
 	--output) output=$2 ;;
@@ -44,13 +50,15 @@ for v in kernel initrd img logdir console output; do
 	[[ -n ${!v} ]] || { echo "qemu.sh: --${v/img/nvdimm-img} is required" >&2; exit 2; }
 done
 
+ram0="memory-backend-ram,id=ram0,size=$ram"
+[[ -n $ramimg ]] && ram0="memory-backend-file,id=ram0,share=on,mem-path=$ramimg,size=$ram"
 # shellcheck disable=SC2054 # commas are part of QEMU options
 args=(
 	-nodefaults -no-user-config -display none -no-reboot
 	-accel tcg -smp 2
 	-machine pc,nvdimm=on
-	-m "2G,slots=4,maxmem=$maxmem"
-	-object memory-backend-ram,id=ram0,size=2G
+	-m "$ram,slots=4,maxmem=$maxmem"
+	-object "$ram0"
 	-numa node,nodeid=0,cpus=0-1,memdev=ram0
 	-numa node,nodeid=1
 	-object "memory-backend-file,id=nvmem1,share=on,mem-path=$img,size=$size"
@@ -65,5 +73,6 @@ args=(
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 )
 [[ -n $cpu ]] && args+=(-cpu "$cpu")
+
 
 exec timeout --kill-after=10 "$timeout" qemu-system-x86_64 "${args[@]}"

@@ -95,6 +95,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 truncate -s "$vm_nvdimm" "$img" || verdict FAIL "cannot create the NVDIMM backing file"
+ram_args=(--ram "$vm_ram")
+if [[ $vm_ram != 2G ]]; then
+	truncate -s "$vm_ram" "$work/ram.img" || verdict FAIL "cannot create the RAM backing file"
+	ram_args+=(--ram-img "$work/ram.img")
+fi
 
 # Single-quote VALUE for a shell (busybox sh in the initramfs reads this).
 shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
@@ -121,7 +126,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 	"$here/qemu.sh" --kernel "$kernel" --initrd "$initrd" \
 		--append "$base_cmdline $vm_cmdline" \
 		--nvdimm-img "$img" --nvdimm-size "$vm_nvdimm" \
-		--maxmem "$vm_maxmem" --cpu "$vm_cpu" \
+		--maxmem "$vm_maxmem" --cpu "$vm_cpu" "${ram_args[@]}" \
 		--log-dir "$logdir" --console "$console" --output "$output" \
 		--timeout "$vm_timeout" > "$logdir/boot$boot.qemu.log" 2>&1 &
 	qemu_pid=$!

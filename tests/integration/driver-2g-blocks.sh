@@ -49,7 +49,7 @@ echo "node 1 MemTotal: $total KiB (sections minus their memmap: $want KiB)"
 ((total == want)) || fail "node 1 has $total KiB, expected $want"
 
 step "a workload on node 1"
-numactl --membind=1 -- stress-ng --vm 1 --vm-bytes 256M --vm-method all --verify -t 10s ||
+numactl --membind=1 -- stress-ng --temp-path /tmp --vm 1 --vm-bytes 256M --vm-method all --verify -t 10s ||
 	fail "stress-ng on node 1 failed"
 
 step "section 0 back to persistent: scrubbed"

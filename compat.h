@@ -73,13 +73,18 @@ static inline bool kmp_badblocks_set(struct badblocks *bb, sector_t s,
  * memmap in DRAM. Ask first. 6.1 does not export the check, but refuses
  * the add itself.
  */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KMP_KERNEL_TELLS_MEMMAP_ON_MEMORY true
 static inline bool kmp_memmap_on_memory_supported(void)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
 	return mhp_supports_memmap_on_memory();
-#else
-	return true;
-#endif
 }
+#else
+#define KMP_KERNEL_TELLS_MEMMAP_ON_MEMORY false
+static inline bool kmp_memmap_on_memory_supported(void)
+{
+	return true;
+}
+#endif
 
 #endif /* KMP_COMPAT_H */

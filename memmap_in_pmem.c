@@ -154,7 +154,12 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 		return rc;
 	}
 
-	if (section_memmap_self_hosted(kdev, i)) {
+	/*
+	 * A kernel that answered the question above keeps its word; 6.1 is
+	 * checked where the struct pages landed (x86's page tables).
+	 */
+	if (supported && (KMP_KERNEL_TELLS_MEMMAP_ON_MEMORY ||
+			  section_memmap_self_hosted(kdev, i))) {
 		kdev->memmap = KMP_MEMMAP_PMEM;
 		return 0;
 	}
@@ -162,7 +167,7 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 		kdev->memmap = KMP_MEMMAP_DRAM;
 		return 0;
 	}
-	/* Newer kernels put the memmap in DRAM instead of failing: undo. */
+	/* The memmap went to DRAM though it was not allowed: undo. */
 	rc = kmp_offline_and_remove(start, kdev->layout.section_size);
 	if (rc) {
 		dev_err(kmp_device(kdev), "section %lu: memmap landed in DRAM and the section cannot be removed again (%d): it stays volatile\n",

@@ -24,7 +24,7 @@ dmesg_bad_patterns=(
 # the kernel's last words when the guest died before saving its dmesg).
 #
 # A bare "Call Trace:" is reported with the headline of its report (the
-# line before "CPU: N PID: ...", e.g. "... invoked oom-killer: ..."). A line
+# line before "CPU: N PID: ..." (6.12 on: "CPU: N UID: N PID: ..."), e.g. "... invoked oom-killer: ..."). A line
 # matching the extended regex ALLOW (vm-dmesg-allow), or a trace whose
 # headline matches it, is not a problem.
 dmesg_problems() {
@@ -35,7 +35,7 @@ dmesg_problems() {
 		[[ -s $f ]] || continue
 		tr -d '\r' < "$f" | awk -v re="$re" -v allow="$allow" '
 			{ sub(/^\[[^]]*\] /, "") }
-			/^CPU: [0-9]+ PID: / {
+			/^CPU: [0-9]+ (UID: [0-9]+ )?PID: / {
 				head = (prev ~ /^Modules linked in/) ? prev2 : prev
 			}
 			$0 ~ re {

@@ -24,8 +24,8 @@ dmesg_bad_patterns=(
 # the kernel's last words when the guest died before saving its dmesg).
 #
 # A bare "Call Trace:" is reported with the headline of its report (the
-# line before "CPU: N PID: ..." (6.12 on: "CPU: N UID: N PID: ..."), e.g. "... invoked oom-killer: ..."). A line
-# matching the extended regex ALLOW (vm-dmesg-allow), or a trace whose
+# line before "CPU: N PID: ...", from 6.12 on "CPU: N UID: N PID: ...";
+# e.g. "... invoked oom-killer: ..."). A line matching the extended regex ALLOW (vm-dmesg-allow), or a trace whose
 # headline matches it, is not a problem.
 dmesg_problems() {
 	local allow=$1 f re

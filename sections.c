@@ -159,7 +159,8 @@ static int claim_section(struct kmp_dev *kdev, unsigned long i)
 	else
 		kmp_set_state(kdev, i, KMP_MOVING);
 	spin_unlock(&kmp_state_lock);
-	if (!rc)
+	/* One recorded volatile was never served since it was recorded so. */
+	if (!rc && READ_ONCE(kdev->recorded[i]) == KMP_META_PERSISTENT)
 		synchronize_srcu(&kdev->access_srcu);
 	return rc;
 }
@@ -287,16 +288,73 @@ static int move_one(struct kmp_dev *kdev, unsigned long i,
 }
 
 /*
+ * A section take_batch_out() removed that a bulk move did not finish: RAM
+ * again, as it was before the move (no half state: it would otherwise sit
+ * out of the page allocator, still recorded volatile). A no-op for one the
+ * move did handle. Not killable: it undoes a step of a move.
+ */
+static void put_back(struct kmp_dev *kdev, unsigned long i)
+{
+	down_write(&kdev->lock);
+	if (kmp_get_state(kdev, i) == KMP_PERSISTENT &&
+	    kdev->recorded[i] != KMP_META_PERSISTENT &&
+	    kdev->meta_status != KMP_META_CORRUPT)
+		make_section_volatile(kdev, i);
+	up_write(&kdev->lock);
+}
+
+#define KMP_BATCH	16	/* sections taken out of the page allocator in a row */
+static_assert(KMP_BATCH <= BITS_PER_LONG);
+
+/*
+ * The first step of volatile -> persistent for the next KMP_BATCH sections
+ * of a bulk move, back to back: a removal pays a fixed cost, the memory
+ * hotplug lock's RCU grace periods, that a removal right after another
+ * mostly does not (the lock's rcu_sync is still warm); with the scrub of
+ * each section in between, every removal paid it in full. The sections are
+ * left out of the page allocator, still recorded volatile (refused by the
+ * char device), for make_section_persistent() to scrub and record one by
+ * one. Stops at the first section that cannot be removed: that one stays
+ * volatile and its own move reports it.
+ *
+ * Return: how many of @ids this looked at; bit k of *@taken is set for each
+ * ids[k] it took out.
+ */
+static u32 take_batch_out(struct kmp_dev *kdev, const u32 *ids, u32 n,
+			  unsigned long *taken)
+{
+	u32 len = min_t(u32, n, KMP_BATCH), k;
+
+	*taken = 0;
+	if (len < 2 || down_write_killable(&kdev->lock))
+		return 1;	/* the next move_one() sees a kill */
+	for (k = 0; k < len && kdev->meta_status != KMP_META_CORRUPT; k++) {
+		if (!in_page_allocator(kdev, ids[k]))
+			continue;
+		if (kmp_remove_section(kdev, ids[k]))
+			break;
+		set_state(kdev, ids[k], KMP_PERSISTENT);
+		*taken |= BIT(k);
+	}
+	up_write(&kdev->lock);
+	return len;
+}
+
+/*
  * A bulk move: the sections of @map for which @wanted holds, in the order
  * @order gives them, each moved by @move until one fails or the caller is
- * killed.
+ * killed. @prepare (optional) may do the first step of several sections at
+ * once (see take_batch_out()).
  */
 static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 		     bool (*wanted)(struct kmp_dev *kdev, unsigned long i),
 		     void (*order)(u32 *ids, u32 n, u32 lowest_online),
-		     int (*move)(struct kmp_dev *kdev, unsigned long i))
+		     int (*move)(struct kmp_dev *kdev, unsigned long i),
+		     u32 (*prepare)(struct kmp_dev *kdev, const u32 *ids, u32 n,
+				    unsigned long *taken))
 {
-	u32 n, k, *ids;
+	u32 n, k, batch = 0, prepared = 0, *ids;
+	unsigned long taken = 0;
 	int rc;
 
 	rc = down_read_killable(&kdev->lock);
@@ -312,14 +370,25 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 	if (IS_ERR_OR_NULL(ids))
 		return PTR_ERR_OR_ZERO(ids);
 
-	for (k = 0; k < n && !rc; k++) {
+	for (k = 0; k < n; k++) {
 		/* A lock taken uncontended does not notice a kill: ask. */
-		if (fatal_signal_pending(current))
+		if (fatal_signal_pending(current)) {
 			rc = -EINTR;
-		else
-			rc = move_one(kdev, ids[k], wanted, move);
+			break;
+		}
+		if (prepare && k >= prepared) {
+			batch = k;
+			prepared = k + prepare(kdev, ids + k, n - k, &taken);
+		}
+		rc = move_one(kdev, ids[k], wanted, move);
+		if (rc)
+			break;
 		cond_resched();
 	}
+	/* What a batch took out ahead of a move that stopped goes back. */
+	for (; k < prepared; k++)
+		if (taken & BIT(k - batch))
+			put_back(kdev, ids[k]);
 	kvfree(ids);
 	return rc;
 }
@@ -338,7 +407,7 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
 {
 	return bulk_move(kdev, map, out_of_page_allocator, kmp_order_online,
-			 make_section_volatile);
+			 make_section_volatile, NULL);
 }
 
 /**
@@ -357,7 +426,7 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
 int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
 {
 	return bulk_move(kdev, map, not_yet_persistent, kmp_order_offline,
-			 make_section_persistent);
+			 make_section_persistent, take_batch_out);
 }
 
 /* The device and section @pfn belongs to, or NULL. Context: kmp_state_lock. */

@@ -52,6 +52,25 @@ start=$SECONDS
 expect_write_error EBUSY "$dir/persistent" "$sec"
 echo "refused after $((SECONDS - start))s with offline_timeout=2"
 
+step "a bulk move stops at section $sec; no section is left half-moved"
+# From 6.6 on adjacent sections leave in one call (a run): the run holding
+# section $sec fails as a whole and is retried one by one.
+dmesg_mark
+expect_write_error EBUSY "$dir/persistent" "0-$((n - 1))"
+expect_dmesg "section $sec: .*cannot be removed: -16"
+kmp_in_list "$sec" "$(kmp_get "$dev" online)" || fail "section $sec not online after the bulk move"
+moved=$(kmp_get "$dev" persistent)
+echo "moved before the refusal: '$moved'; online: '$(kmp_get "$dev" online)'"
+[[ -n $moved ]] || fail "no section moved before section $sec refused"
+for i in $(kmp_expand "$moved"); do
+	dd if="$(kmp_chardev "$dev")" bs=4096 count=1 skip=$((i * size / 4096)) status=none of=/dev/null ||
+		fail "section $i is listed persistent but refused by the char device (half-moved)"
+done
+for ((i = 0; i < n; i++)); do
+	kmp_in_list "$i" "$moved" || kmp_in_list "$i" "$(kmp_get "$dev" online)" ||
+		fail "section $i is neither persistent nor online after the stopped move"
+done
+
 step "unbind returns and leaves section $sec behind"
 dmesg_mark
 timeout 300 sh -c "echo $dev > $KMP_DRV/unbind" || fail "unbind did not return"

@@ -16,6 +16,9 @@ pmemctl_require
 [[ " $(< /proc/cmdline) " != *" memory_hotplug.memmap_on_memory=1 "* ]] ||
 	fail "booted with memory_hotplug.memmap_on_memory=1 despite vm-cmdline"
 
+# The only problem check may find: 6.12 and 7.3 boot with the policy
+# "online", which check flags too (driver-online-policy tests that).
+kmp_auto_online online_movable
 dev=$(setup_devdax)
 kmp_load
 

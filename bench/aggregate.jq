@@ -3,7 +3,8 @@
 # bench/report.sh's aggregation: from the raw figures of bench/lib.sh (an
 # array of {"key", "value", "rep", "n"?}) to benchmarks.json:
 #
-#	meta      kernel, note
+#	meta      kernel, runs (bench/run-bench.sh's NAME.run.json of each
+#	          bench VM whose figures these are)
 #	headline  the few numbers the issue asks for
 #	derived   per experiment: stats ({count, min, median, p99, max}) of
 #	          figures and of per-repetition ratios
@@ -46,6 +47,27 @@ def diff($a; $b):
 def svals($k; $n): [$all[] | select(.key == $k and .n == $n) | .value];
 def smed($k; $n): svals($k; $n) | median;
 
+# Was kprobe step S placed (bench_trace_init)?
+def probed($s): [$all[] | select(.key == "trace.\($s)") | .value] | any(. == 1);
+
+# The repetitions of the whole-device cycle.
+([$all[] | select(.key == "cycle.ours.persistent_s" and .n == null) | .rep] | unique) as $reps |
+
+# Per repetition of the cycle, the traced step S of window P (e.g.
+# "cycle.ours.out") in UNIT (s, calls): 0 when it was probed but
+# not called, null when it was not probed.
+def trrep($p; $s; $u):
+	if probed($s) then byrep("\($p).\($s)_\($u)") as $x |
+		[$reps[] | tostring | $x[.] // 0]
+	else null end;
+
+# The median over the repetitions of each of a step's figures.
+def trstep($p; $s): {
+	s: (trrep($p; $s; "s") | if . == null then null else median end),
+	calls: (trrep($p; $s; "calls") | if . == null then null else median end),
+	p50_ms: st("\($p).\($s)_p50_ms").median
+};
+
 (one("device.section_bytes") // 134217728) as $secbytes |
 (st("dram.kmem.mib_per_gib").median) as $kmem_mib_per_gib |
 
@@ -76,14 +98,14 @@ def smed($k; $n): svals($k; $n) | median;
 	cycle: {
 		ours_volatile: st("cycle.ours.volatile_s"),
 		ours_persistent: st("cycle.ours.persistent_s"),
-		ours_scrub: st("cycle.ours.scrub_s"),
+		ours_scrub: st("cycle.ours.out.scrub_s"),
 		# the scrub reads every byte of the device
-		scrub_gib_per_s: ((st("cycle.ours.scrub_s").median) as $t |
+		scrub_gib_per_s: ((st("cycle.ours.out.scrub_s").median) as $t |
 			if $t == null or $t == 0 then null
 			else (one("device.sections") // 0) * $secbytes / 1073741824 / $t end),
-		ours_add: st("cycle.ours.add_s"),
-		ours_remove: st("cycle.ours.remove_s"),
-		ours_persistent_noscrub: diff("cycle.ours.persistent_s"; "cycle.ours.scrub_s"),
+		ours_add: st("cycle.ours.in.add_s"),
+		ours_remove: st("cycle.ours.out.remove_s"),
+		ours_persistent_noscrub: diff("cycle.ours.persistent_s"; "cycle.ours.out.scrub_s"),
 		kmem_volatile: st("cycle.kmem.volatile_s"),
 		kmem_persistent: st("cycle.kmem.persistent_s"),
 		kmem_unbind_devdax: st("cycle.kmem.unbind_devdax_s"),
@@ -93,8 +115,8 @@ def smed($k; $n): svals($k; $n) | median;
 		kmem_bind_devdax: st("cycle.kmem.bind_devdax_s"),
 		# per section / block: kprobes for ours, whole-device times over
 		# the block count for kmem
-		ours_remove_p50_ms: st("cycle.ours.remove_p50_ms"),
-		ours_scrub_p50_ms: st("cycle.ours.scrub_p50_ms"),
+		ours_remove_p50_ms: st("cycle.ours.out.remove_p50_ms"),
+		ours_scrub_p50_ms: st("cycle.ours.out.scrub_p50_ms"),
 		kmem_offline_per_block_ms: ((one("capacity.kmem.blocks") // null) as $b |
 			st("cycle.kmem.offline_s").median as $t |
 			if $b == null or $t == null then null else $t * 1000 / $b end),
@@ -104,11 +126,53 @@ def smed($k; $n): svals($k; $n) | median;
 		ratio_volatile: ratio("cycle.ours.volatile_s"; "cycle.kmem.volatile_s"),
 		ratio_persistent: ratio("cycle.ours.persistent_s"; "cycle.kmem.persistent_s"),
 		ratio_persistent_noscrub: (
-			byrep("cycle.ours.persistent_s") as $p | byrep("cycle.ours.scrub_s") as $s |
+			byrep("cycle.ours.persistent_s") as $p | byrep("cycle.ours.out.scrub_s") as $s |
 			byrep("cycle.kmem.persistent_s") as $k |
 			[$p | keys[] | select($s[.] != null and $k[.] != null and $k[.] != 0) |
 				($p[.] - $s[.]) / $k[.]] | stats)
 	},
+	# Where the time of "back" goes (kprobes, medians over the cycle's
+	# repetitions): every step traced in each driver's back direction, and
+	# what the traced steps leave unexplained, per repetition.
+	back: (
+		["remove", "scrub", "record",
+		 "offline_and_remove_memory", "offline_pages", "arch_remove_memory",
+		 "remove_memory", "percpu_down_write", "synchronize_srcu"] as $steps |
+		{
+			ours: ([$steps[] as $s | {($s): trstep("cycle.ours.out"; $s)}] | add),
+			kmem: ([$steps[] as $s | {($s): trstep("cycle.kmem.out"; $s)}] | add),
+			# ours without the scrub, less its offline+remove calls, table
+			# records and SRCU waits: the rest of the sysfs write (locks,
+			# parsing, state changes, the probes themselves)
+			ours_rest_s: (if probed("remove") and probed("record") and probed("synchronize_srcu") then
+				byrep("cycle.ours.persistent_s") as $p |
+				[$reps[] | tostring as $r | select($p[$r] != null) |
+					$p[$r] - ([("scrub", "remove", "record", "synchronize_srcu") as $s |
+						byrep("cycle.ours.out.\($s)_s")[$r] // 0] | add)] | median
+				else null end),
+			# ours: inside offline_and_remove_memory(), what is neither
+			# offline_pages() nor arch_remove_memory()
+			ours_hotplug_rest_s: (if probed("offline_and_remove_memory") and probed("offline_pages") and probed("arch_remove_memory") then
+				[$reps[] | tostring as $r |
+					(byrep("cycle.ours.out.offline_and_remove_memory_s")[$r] // 0) -
+					([("offline_pages", "arch_remove_memory") as $s | byrep("cycle.ours.out.\($s)_s")[$r] // 0] | add)] | median
+				else null end),
+			# ours: in kmp_remove_section(), outside the kernel call: the
+			# worker and its deadline timer (kmp_offline_and_remove())
+			ours_worker_s: (if probed("remove") and probed("offline_and_remove_memory") then
+				[$reps[] | tostring as $r |
+					(byrep("cycle.ours.out.remove_s")[$r] // 0) -
+					(byrep("cycle.ours.out.offline_and_remove_memory_s")[$r] // 0)] | median
+				else null end),
+			# kmem's back less offline_pages() and remove_memory(): the
+			# sysfs writes, the unbind and device_dax's bind
+			kmem_rest_s: (if probed("offline_pages") and probed("remove_memory") then
+				byrep("cycle.kmem.persistent_s") as $p |
+				[$reps[] | tostring as $r | select($p[$r] != null) |
+					$p[$r] - ([("offline_pages", "remove_memory") as $s |
+						byrep("cycle.kmem.out.\($s)_s")[$r] // 0] | add)] | median
+				else null end)
+		}),
 	daxctl: {
 		volatile: st("daxctl.kmem.volatile_s"),
 		persistent: st("daxctl.kmem.persistent_s")
@@ -138,12 +202,12 @@ def smed($k; $n): svals($k; $n) | median;
 			volatile_s_min: (svals("\($p).volatile_s"; $n) | min),
 			persistent_s: smed("\($p).persistent_s"; $n),
 			persistent_s_min: (svals("\($p).persistent_s"; $n) | min),
-			scrub_s: smed("\($p).scrub_s"; $n),
-			add_s: smed("\($p).add_s"; $n),
-			add_p50_ms: smed("\($p).add_p50_ms"; $n),
-			remove_s: smed("\($p).remove_s"; $n),
-			remove_p50_ms: smed("\($p).remove_p50_ms"; $n),
-			scrub_p50_ms: smed("\($p).scrub_p50_ms"; $n),
+			scrub_s: smed("\($p).out.scrub_s"; $n),
+			add_s: smed("\($p).in.add_s"; $n),
+			add_p50_ms: smed("\($p).in.add_p50_ms"; $n),
+			remove_s: smed("\($p).out.remove_s"; $n),
+			remove_p50_ms: smed("\($p).out.remove_p50_ms"; $n),
+			scrub_p50_ms: smed("\($p).out.scrub_p50_ms"; $n),
 			dram_kib: smed("\($p).dram_kib"; $n),
 			dram_left_kib: smed("\($p).dram_left_kib"; $n)
 		} | . + {
@@ -193,7 +257,7 @@ def smed($k; $n): svals($k; $n) | median;
 
 {
 	meta: {kernel: (if $kernel == "" then null else $kernel end),
-	       note: (if $note == "" then null else $note end)},
+	       runs: $runs},
 	headline: {
 		dram_mib_per_gib_ours: $derived.dram.ours.median,
 		dram_mib_per_gib_kmem: $derived.dram.kmem.median,

@@ -10,9 +10,12 @@
 #
 #	{"key":"cycle.ours.volatile_s","value":0.74,"rep":1}
 #	{"key":"scaling.ours.volatile_s","value":61.2,"n":2047,"rep":1}
+#	{"key":"cycle.ours.out.remove_calls","value":31,"rep":1}
 #
 # bench/report.sh turns those lines into docs/benchmarks.{json,md} and the
-# scaling plot. Keys are <experiment>.<driver>.<figure>_<unit>; the figures
+# scaling plot. Keys are <experiment>.<driver>.<figure>_<unit>, or for the
+# kprobe figures of one direction of a move <experiment>.<driver>.{in,out}.
+# <step>_<unit> (bench_trace_init lists the steps); the figures
 # and how they are taken are listed in bench/report.sh's table and in
 # docs/benchmarks.md.
 #
@@ -94,6 +97,8 @@ bench_init() {
 		fail "cannot load kmem_pmem.ko"
 	[[ $(< /sys/module/kmem_pmem/parameters/initial_mode) == persistent ]] ||
 		fail "kmem_pmem is loaded without initial_mode=persistent"
+	[[ $(uname -r) == "${KVER:-$(uname -r)}" ]] ||
+		fail "booted $(uname -r), but the bench was asked for $KVER"
 	BENCH_NODE=$(< "/sys/bus/dax/devices/$BENCH_DEV/target_node")
 	mapfile -t BENCH_KMEM_BLOCKS < <(bench_kmem_blocks)
 	bench_trace_init
@@ -112,19 +117,56 @@ bench_step() {
 	step "$* (at ${SECONDS} s)"
 }
 
-# --- kprobes on the driver's per-section steps --------------------------
+# --- kprobes: where the time of a move goes ------------------------------
 
-# Entry and return probes on the per-section steps of kmem_pmem, so a bulk
-# move can be split into hot-add (+ auto-online), offline+remove and scrub.
+# Entry and return probes, each a "step" of the trace: the driver's
+# per-section steps and the kernel's memory hotplug functions under them,
+# so that a bulk move (kmem_pmem's or kmem's) can be split into hot-add,
+# online, offline, remove, the table records and the scrub.
+#
+#   driver (kmem_pmem's functions)
+#	add       kmp_add_section(): hot-add of one section (+ auto-online)
+#	remove    kmp_remove_section(): offline+remove of one section
+#	scrub     kmp_scrub_section()
+#	record    kmp_meta_record(): the on-media table, both copies
+#   kernel (any caller)
+#	online_pages, offline_pages           one memory block each
+#	arch_add_memory, arch_remove_memory   the direct map and memmap
+#	offline_and_remove_memory, remove_memory
+#	percpu_down_write   the write side of a percpu rwsem: waiting for
+#	                    mem_hotplug_lock (an RCU grace period when idle)
+#	synchronize_srcu    e.g. the char device's access SRCU
+#
+# A probe the running kernel or module cannot place (a function renamed,
+# inlined or absent) is left out and said so on stderr: its figures are
+# missing from the report, nothing else is. trace.<step> records which
+# were placed (1) and which not (0): a step placed but never called within
+# a traced write took 0 s, one not placed is unknown.
+BENCH_DRIVER_PROBES="add:kmp_add_section remove:kmp_remove_section
+	scrub:kmp_scrub_section record:kmp_meta_record"
+BENCH_KERNEL_PROBES="online_pages offline_pages arch_add_memory arch_remove_memory
+	offline_and_remove_memory remove_memory percpu_down_write synchronize_srcu"
 bench_trace_init() {
-	local f
-	[[ -w $BENCH_TRACE/kprobe_events ]] || mount -t tracefs nodev "$BENCH_TRACE" 2>/dev/null || true
-	[[ -w $BENCH_TRACE/kprobe_events ]] || fail "no kprobe_events in $BENCH_TRACE"
+	local p step fn ev=$BENCH_TRACE/kprobe_events
+	[[ -w $ev ]] || mount -t tracefs nodev "$BENCH_TRACE" 2>/dev/null || true
+	[[ -w $ev ]] || fail "no kprobe_events in $BENCH_TRACE"
 	echo 0 > "$BENCH_TRACE/tracing_on"
 	echo 8192 > "$BENCH_TRACE/buffer_size_kb"
-	for f in add remove scrub; do
-		echo "p:kmpbench/${f}_in kmem_pmem:kmp_${f}_section" >> "$BENCH_TRACE/kprobe_events"
-		echo "r:kmpbench/${f}_out kmp_${f}_section" >> "$BENCH_TRACE/kprobe_events"
+	for p in $BENCH_DRIVER_PROBES $BENCH_KERNEL_PROBES; do
+		IFS=: read -r step fn <<< "$p"
+		if [[ -z $fn ]]; then
+			fn=$step
+		else
+			fn=kmem_pmem:$fn
+		fi
+		if { echo "p:kmpbench/${step}_in $fn" >> "$ev" &&
+			echo "r:kmpbench/${step}_out ${fn#*:}" >> "$ev"; } 2>/dev/null; then
+			bench_record "trace.$step" 1
+		else
+			echo "bench: cannot probe ${fn#*:}: no figures for step '$step'" >&2
+			echo "-:kmpbench/${step}_in" >> "$ev" 2>/dev/null || true
+			bench_record "trace.$step" 0
+		fi
 	done
 	echo 1 > "$BENCH_TRACE/events/kmpbench/enable"
 }
@@ -134,24 +176,35 @@ bench_trace_start() {
 	echo 1 > "$BENCH_TRACE/tracing_on"
 }
 
-# bench_trace_stop: stop tracing and print, per step, "STEP COUNT SECONDS
-# P50_MS P99_MS MAX_MS" of the calls traced since bench_trace_start.
+# bench_trace_stop: stop tracing and print, per step, "STEP CALLS SECONDS
+# P50_MS P99_MS MAX_MS" of the calls traced since bench_trace_start. Calls
+# are matched to their return by step and task.
 bench_trace_stop() {
 	echo 0 > "$BENCH_TRACE/tracing_on"
 	awk '
 	{
 		for (i = 1; i < NF; i++)
-			if ($i ~ /^[0-9]+\.[0-9]+:$/ && $(i + 1) ~ /^(add|remove|scrub)_(in|out):$/)
+			if ($i ~ /^[0-9]+\.[0-9]+:$/ && $(i + 1) ~ /^[a-z_]+_(in|out):$/)
 				break
 		if (i == NF)
 			next
 		ts = substr($i, 1, length($i) - 1)
-		split($(i + 1), ev, "_")
-		if (ev[2] == "in:")
-			start[ev[1]] = ts
-		else if (ev[1] in start) {
-			printf "%s %.9f\n", ev[1], ts - start[ev[1]]
-			delete start[ev[1]]
+		ev = substr($(i + 1), 1, length($(i + 1)) - 1)
+		pid = ""
+		for (j = 2; j < i; j++)
+			if ($j ~ /^\[[0-9]+\]$/) {
+				pid = $(j - 1)
+				sub(/.*-/, "", pid)
+				break
+			}
+		if (ev ~ /_in$/) {
+			start[substr(ev, 1, length(ev) - 3), pid] = ts
+		} else {
+			step = substr(ev, 1, length(ev) - 4)
+			if ((step, pid) in start) {
+				printf "%s %.9f\n", step, ts - start[step, pid]
+				delete start[step, pid]
+			}
 		}
 	}' "$BENCH_TRACE/trace" | sort -k1,1 -k2,2g | awk '
 	function flush() {
@@ -167,11 +220,13 @@ bench_trace_stop() {
 }
 
 # bench_trace_record PREFIX [N]: record the traced steps as
-# PREFIX.<step>_s (their total) and PREFIX.<step>_p50_ms etc.
+# PREFIX.<step>_s (their total), PREFIX.<step>_calls and
+# PREFIX.<step>_p50_ms etc. (per call).
 bench_trace_record() {
-	local prefix=$1 n=${2:-} step secs p50 p99 max
-	while read -r step _ secs p50 p99 max; do
+	local prefix=$1 n=${2:-} step calls secs p50 p99 max
+	while read -r step calls secs p50 p99 max; do
 		bench_record "$prefix.${step}_s" "$secs" "$n"
+		bench_record "$prefix.${step}_calls" "$calls" "$n"
 		bench_record "$prefix.${step}_p50_ms" "$p50" "$n"
 		bench_record "$prefix.${step}_p99_ms" "$p99" "$n"
 		bench_record "$prefix.${step}_max_ms" "$max" "$n"
@@ -345,6 +400,8 @@ bench_capacity() {
 #         scrub: the scrub is also given alone, from the kprobes)
 #   kmem: bind kmem (hot-add + online); offline every block, unbind kmem
 #         (remove), bind device_dax (usable as pmem again)
+# Each direction of each driver is traced (bench_trace_init) apart:
+# cycle.{ours,kmem}.{in,out}.<step>_*.
 bench_cycle() {
 	local reps=$1 r t0 t1 t2 t3 t4 t5 t6 ram total
 	kmp_auto_online online_movable
@@ -355,24 +412,29 @@ bench_cycle() {
 		t0=$(bench_us)
 		bench_ours_set volatile all
 		t1=$(bench_us)
+		bench_trace_record cycle.ours.in
 		[[ $(kmp_get "$BENCH_DEV" online) == "0-$((total - 1))" ]] ||
 			fail "not every section online: $(kmp_get "$BENCH_DEV" online)"
+		bench_trace_start
 		t2=$(bench_us)
 		bench_ours_set persistent all
 		t3=$(bench_us)
-		bench_trace_record cycle.ours
+		bench_trace_record cycle.ours.out
 		bench_record cycle.ours.volatile_s "$(bench_secs "$t0" "$t1")"
 		bench_record cycle.ours.persistent_s "$(bench_secs "$t2" "$t3")"
 
 		bench_ours_to_unbound
 		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
+		bench_trace_start
 		t0=$(bench_us)
 		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/unbind
 		t1=$(bench_us)
 		bench_kmem_bind
 		t2=$(bench_us)
+		bench_trace_record cycle.kmem.in
 		ram=$(kmp_node_kib "$BENCH_NODE" MemTotal)
 		((ram > 0)) || fail "kmem: node $BENCH_NODE has no memory"
+		bench_trace_start
 		t3=$(bench_us)
 		bench_kmem_offline
 		t4=$(bench_us)
@@ -380,6 +442,7 @@ bench_cycle() {
 		t5=$(bench_us)
 		echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind
 		t6=$(bench_us)
+		bench_trace_record cycle.kmem.out
 		bench_kmem_check_removed
 		bench_record cycle.kmem.unbind_devdax_s "$(bench_secs "$t0" "$t1")"
 		bench_record cycle.kmem.add_online_s "$(bench_secs "$t1" "$t2")"
@@ -557,13 +620,15 @@ bench_scaling() {
 			bench_ours_set volatile "$list"
 			t1=$(bench_us)
 			f1=$(bench_free_pages)
+			bench_trace_record "$key.in" "$n"
 			[[ $(kmp_count "$(kmp_get "$BENCH_DEV" online)") == "$n" ]] ||
 				fail "scaling $n: online reads '$(kmp_get "$BENCH_DEV" online)'"
+			bench_trace_start
 			t2=$(bench_us)
 			bench_ours_set persistent "$list"
 			t3=$(bench_us)
 			f2=$(bench_free_pages)
-			bench_trace_record "$key" "$n"
+			bench_trace_record "$key.out" "$n"
 			bench_record "$key".volatile_s "$(bench_secs "$t0" "$t1")" "$n"
 			bench_record "$key".persistent_s "$(bench_secs "$t2" "$t3")" "$n"
 			bench_record "$key".dram_kib $(((f0 - f1) * 4)) "$n"

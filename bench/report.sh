@@ -4,35 +4,83 @@
 # Turn the bench's raw figures (results.jsonl files written by bench/lib.sh
 # in the bench VMs) into
 #
-#	OUT/benchmarks.json          every figure's min/median/p99/max, the
-#	                             derived ratios, the headline
-#	OUT/benchmarks.md            the tables, with the method of each figure
+#	OUT/benchmarks.json          per kernel: every figure's min/median/p99/
+#	                             max, the derived ratios, the headline
+#	OUT/benchmarks.md            the tables, one column (or row) per
+#	                             kernel, with the method of each figure
 #	OUT/benchmarks-scaling.png   the scaling plot (when there are scaling
 #	                             figures and gnuplot is installed)
 #
-# usage: bench/report.sh --out DIR [--kernel KVER] [--note TEXT] RESULTS.jsonl...
+# usage: bench/report.sh --out DIR [--note TEXT] [--default-kernel KVER]
+#                        {--kernel KVER [--run RUN.json]... RESULTS.jsonl...}...
 #
-# Figures missing from the input (e.g. only one bench VM was run) show as
-# "n/a". Needs jq; gnuplot for the plot.
+# Each --kernel starts the figures of one kernel: the results.jsonl files
+# that follow (one per bench VM) and the run descriptions bench/run-bench.sh
+# wrote for them (NAME.run.json: start, wall time, commit). Every ratio is
+# taken within one kernel's runs, i.e. within one VM boot: kmem_pmem's time
+# over kmem's measured right after it. The default kernel (the first if not
+# given) is the one the prose quotes first and whose figures are also at the
+# top level of benchmarks.json (.headline, .derived), as in the one-kernel
+# report. Figures missing from the input show as "n/a". Needs jq; gnuplot
+# for the plot.
 set -euo pipefail
 
-out='' kernel='' note=''
+out='' note='' default_kernel=''
+kernels=()
+declare -A files=() runfiles=()
 while (($#)); do
 	case $1 in
 	--out) out=$2; shift 2 ;;
-	--kernel) kernel=$2; shift 2 ;;
 	--note) note=$2; shift 2 ;;
+	--default-kernel) default_kernel=$2; shift 2 ;;
+	--kernel) kernels+=("$2"); files[$2]=''; runfiles[$2]=''; shift 2 ;;
+	--run)
+		((${#kernels[@]})) || { echo "report.sh: --run before --kernel" >&2; exit 2; }
+		runfiles[${kernels[-1]}]+="$2"$'\n'; shift 2 ;;
 	-*) echo "report.sh: unknown option $1" >&2; exit 2 ;;
-	*) break ;;
+	*)
+		((${#kernels[@]})) || { echo "report.sh: $1 before --kernel" >&2; exit 2; }
+		files[${kernels[-1]}]+="$1"$'\n'; shift ;;
 	esac
 done
-[[ -n $out && $# -gt 0 ]] || { sed -n 's/^# \{0,1\}//; 13p' "$0" >&2; exit 2; }
+[[ -n $out && ${#kernels[@]} -gt 0 ]] || { sed -n 's/^# \{0,1\}//; 14,15p' "$0" >&2; exit 2; }
 mkdir -p "$out"
 here=$(cd "$(dirname "$0")" && pwd)
+nk=${#kernels[@]}
+di=0
+for ((i = 0; i < nk; i++)); do
+	[[ ${kernels[i]} == "$default_kernel" ]] && di=$i
+done
 
 # --- aggregate -----------------------------------------------------------
 
-cat "$@" | jq -s --arg kernel "$kernel" --arg note "$note" -f "$here/aggregate.jq" > "$out/benchmarks.json.tmp"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+kjson=()
+for ((i = 0; i < nk; i++)); do
+	kjson+=("$tmp/k$i.json")
+	k=${kernels[i]}
+	mapfile -t f < <(printf '%s' "${files[$k]}")
+	((${#f[@]})) || { echo "report.sh: no results for $k" >&2; exit 2; }
+	mapfile -t r < <(printf '%s' "${runfiles[$k]}")
+	if ((${#r[@]})); then
+		jq -s . "${r[@]}" > "$tmp/runs.json"
+	else
+		echo '[]' > "$tmp/runs.json"
+	fi
+	cat "${f[@]}" | jq -s --arg kernel "$k" --argjson runs "$(< "$tmp/runs.json")" \
+		-f "$here/aggregate.jq" > "$tmp/k$i.json"
+done
+jq -s --arg note "$note" --argjson di "$di" '
+	{
+		meta: {note: (if $note == "" then null else $note end),
+		       default_kernel: .[$di].meta.kernel,
+		       kernels: map(.meta.kernel)},
+		# the default kernel'"'"'s, as in a one-kernel report
+		headline: .[$di].headline,
+		derived: .[$di].derived,
+		kernels: .
+	}' "${kjson[@]}" > "$out/benchmarks.json.tmp"
 mv "$out/benchmarks.json.tmp" "$out/benchmarks.json"
 
 # How the tables show a number: three significant digits or so.
@@ -45,48 +93,160 @@ fmt_jq='def fmt:
 	elif fabs >= 0.01 then . * 1000 | round / 1000 | tostring
 	else . * 100000 | round / 100000 | tostring end;'
 
-# Every scalar of benchmarks.json except the raw figures, by path
-# ("derived.cycle.ratio_volatile.median"): V formatted, R as is.
+# Every scalar of each kernel's figures except the raw ones, by index and
+# path ("1.derived.cycle.ratio_volatile.median"): V formatted, R as is.
 declare -A V R
 while IFS=$'\t' read -r k f r; do
 	V[$k]=$f
 	R[$k]=$r
 done < <(jq -r "$fmt_jq"'
-	del(.figures) | paths(scalars) as $p | getpath($p) as $x |
-	"\($p | map(tostring) | join("."))\t\($x | fmt)\t\($x)"
+	.kernels | to_entries[] | .key as $i | .value | del(.figures) |
+	paths(scalars) as $p | getpath($p) as $x |
+	"\($i).\($p | map(tostring) | join("."))\t\($x | fmt)\t\($x)"
 ' "$out/benchmarks.json")
 
-# v PATH: a formatted figure, or n/a.
+# v KEY: a formatted figure, or n/a.
 v() {
 	local x=${V[$1]:-}
 	[[ -n $x && $x != null ]] && echo "$x" || echo "n/a"
 }
 
-# mm PATH: "min / median" of a stats object.
+# has KEY: is the figure there?
+has() {
+	local x=${R[$1]:-}
+	[[ -n $x && $x != null ]]
+}
+
+# mm KEY: "min / median" of a stats object.
 mm() {
 	echo "$(v "$1.min") / $(v "$1.median")"
 }
 
-# pct PATH: a fraction as a percentage.
+# pct KEY: a fraction as a percentage.
 pct() {
 	local x=${R[$1]:-}
 	[[ -n $x && $x != null ]] && awk -v x="$x" 'BEGIN { printf "%.2f %%", x * 100 }' || echo "n/a"
 }
 
-# verdict PATH LIMIT: whether a figure is at most LIMIT.
+# verdict KEY LIMIT: whether a figure is at most LIMIT.
 verdict() {
 	local x=${R[$1]:-}
 	[[ -n $x && $x != null ]] || { echo "not measured"; return; }
 	awk -v x="$x" -v l="$2" 'BEGIN { print (x <= l ? "met" : "not met") }'
 }
 
+# series I: "6.12" of kernel I.
+series() {
+	sed -n 's/^\([0-9]*\.[0-9]*\)\..*/\1/p' <<< "${kernels[$1]}"
+}
+
+# label I: the kernel's column heading.
+label() {
+	local l=${kernels[$1]}
+	(($1 == di && nk > 1)) && l+=" (default)"
+	echo "$l"
+}
+
+# row LABEL CELL ARGS...: a table row, CELL I ARGS... giving each kernel's cell.
+row() {
+	local lbl=$1 cell=$2 i line
+	shift 2
+	line="| $lbl |"
+	for ((i = 0; i < nk; i++)); do
+		line+=" $("$cell" "$i" "$@") |"
+	done
+	echo "$line"
+}
+
+# head LABEL: a table's heading row, one column per kernel.
+head_row() {
+	local i line="| $1 |" sep="|---|"
+	for ((i = 0; i < nk; i++)); do
+		line+=" $(label "$i") |"
+		sep+="---|"
+	done
+	printf '%s\n%s\n' "$line" "$sep"
+}
+
+# Cells. c_v I PATH: one figure. c_pair I A B: "A / B".
+c_v() { v "$1.$2"; }
+c_pair() { echo "$(v "$1.$2") / $(v "$1.$3")"; }
+c_pct_pair() { echo "$(pct "$1.$2") / $(pct "$1.$3")"; }
+# c_ratio I OURS KMEM RATIO: "ours / kmem s = **ratio**" (medians).
+c_ratio() {
+	echo "$(v "$1.$2.median") / $(v "$1.$3.median") s = **$(v "$1.$4.median")**"
+}
+# c_target I: the back-without-scrub ratio against its target (issue 10: at
+# most 1.0 on 6.12 and 7.3).
+c_target() {
+	echo "$(c_ratio "$1" derived.cycle.ours_persistent_noscrub derived.cycle.kmem_persistent derived.cycle.ratio_persistent_noscrub) (≤ 1.0: $(verdict "$1.derived.cycle.ratio_persistent_noscrub.median" 1.0))"
+}
+# c_step I DRIVER STEP: a traced step of the back direction: "S s (C calls,
+# p50 P ms)".
+c_step() {
+	local k=$1.derived.back.$2.$3
+	has "$k.s" || { echo "not traced"; return; }
+	case ${R[$k.calls]} in
+	0) echo "0 (not called)" ;;
+	1) echo "$(v "$k.s") s (1 call)" ;;
+	*) echo "$(v "$k.s") s ($(v "$k.calls") calls, p50 $(v "$k.p50_ms") ms)" ;;
+	esac
+}
+c_rest() {
+	local k=$1.derived.back.$2
+	has "$k" && echo "$(v "$k") s" || echo "not traced"
+}
+# c_offline I: offline_pages() per block, p50: kmem_pmem / kmem.
+c_offline() {
+	local k=$1.derived.back
+	echo "$(v "$k.ours.offline_pages.p50_ms") / $(v "$k.kmem.offline_pages.p50_ms") ms"
+}
+c_bw() {
+	echo "$(v "$1.derived.bw.ours.$2_ratio.median") / $(v "$1.derived.bw.kmem.$2_ratio.median")"
+}
+c_flat() {
+	local d=$1.derived.scaling
+	has "$d.max_n" || { echo "not run"; return; }
+	echo "$(v "$d.flatness_volatile") / $(v "$d.flatness_persistent") / $(v "$d.flatness_persistent_noscrub") (N = $(v "$d.max_n"))"
+}
+# c_sum I STATS...: "a + b + c s", medians.
+c_sum() {
+	local i=$1 k out=''
+	shift
+	for k; do
+		out+="${out:+ + }$(v "$i.$k.median")"
+	done
+	echo "$out s"
+}
+c_single() {
+	echo "$(v "$1.derived.single.ours_volatile.median") / $(v "$1.derived.single.ours_persistent.median")"
+}
+
+# list_k CELL ARGS...: "6.1 X, 6.12 Y and 7.3 Z" for prose.
+list_k() {
+	local cell=$1 i out=''
+	shift
+	for ((i = 0; i < nk; i++)); do
+		((i == 0)) || { ((i == nk - 1)) && out+=" and " || out+=", "; }
+		out+="$(series "$i") $("$cell" "$i" "$@")"
+	done
+	echo "$out"
+}
+
+# The kernel whose scaling run the plot shows: the default one if it has
+# one, else the newest that has.
+si=-1
+for ((i = 0; i < nk; i++)); do
+	has "$i.derived.scaling.max_n" && si=$i
+done
+has "$di.derived.scaling.max_n" && si=$di
+
 # --- scaling plot ----------------------------------------------------------
 
 plot=no
-if [[ -n $(jq -r '.derived.scaling.steps[0].n // empty' "$out/benchmarks.json") ]] && command -v gnuplot > /dev/null; then
-	dat=$(mktemp)
-	trap 'rm -f "$dat"' EXIT
-	jq -r '.derived.scaling as $s | $s.steps[] |
+if ((si >= 0)) && command -v gnuplot > /dev/null; then
+	dat=$tmp/scaling.dat
+	jq -r --argjson i "$si" '.kernels[$i].derived.scaling as $s | $s.steps[] |
 		[.n, .volatile_ms_per_section, .persistent_ms_per_section,
 		 .persistent_noscrub_ms_per_section, .dram_mib,
 		 ($s.kmem_mib_per_section * .n), $s.guest_node0_mib] | map(. // "NaN") | @tsv' \
@@ -94,7 +254,7 @@ if [[ -n $(jq -r '.derived.scaling.steps[0].n // empty' "$out/benchmarks.json") 
 	gnuplot <<-EOF
 		set terminal pngcairo size 1200,540 font "sans,11" noenhanced
 		set output "$out/benchmarks-scaling.png"
-		set multiplot layout 1,2 title "kmem_pmem: N sections of 128 MiB made RAM and back in one write each (QEMU/TCG guest, 2 GiB DRAM)"
+		set multiplot layout 1,2 title "kmem_pmem on ${kernels[si]}: N sections of 128 MiB made RAM and back in one write each (QEMU/TCG guest, 2 GiB DRAM)"
 		set logscale x 2
 		set xrange [0.7:3000]
 		set xtics ("1" 1, "8" 8, "64" 64, "512" 512, "2047" 2047)
@@ -116,7 +276,7 @@ if [[ -n $(jq -r '.derived.scaling.steps[0].n // empty' "$out/benchmarks.json") 
 		set format y "%g"
 		set key top left Left reverse
 		plot "$dat" using 1:7 with lines lw 2 lc rgb "red" title "all of the guest's DRAM", \
-		     "$dat" using 1:6 with linespoints lw 2 pt 4 dt 2 lc rgb "gray40" title "kmem, $(v derived.scaling.kmem_mib_per_gib) MiB/GiB (not run: would not fit)", \
+		     "$dat" using 1:6 with linespoints lw 2 pt 4 dt 2 lc rgb "gray40" title "kmem, $(v "$si.derived.scaling.kmem_mib_per_gib") MiB/GiB (not run: would not fit)", \
 		     "$dat" using 1:5 with linespoints lw 2 pt 7 lc rgb "dark-green" title "kmem_pmem, measured"
 		unset multiplot
 	EOF
@@ -125,182 +285,302 @@ fi
 
 # --- Markdown ----------------------------------------------------------------
 
+# The runs: kernel, bench VM, start, wall time, commit.
+runs_table() {
+	local i n
+	echo "| kernel | bench VM | started (UTC) | wall time | commit |"
+	echo "|---|---|---|---|---|"
+	for ((i = 0; i < nk; i++)); do
+		n=$(jq -r --argjson i "$i" '.kernels[$i].meta.runs | length' "$out/benchmarks.json")
+		if ((n == 0)); then
+			echo "| ${kernels[i]} | (not recorded) | | | |"
+			continue
+		fi
+		jq -r --argjson i "$i" '.kernels[$i].meta.runs[] |
+			"| \(.kernel) | \(.vm) | \(.started | sub("T"; " ") | sub("Z$"; "")) | \(.wall_s) s | \(.commit)\(if .committed then "" else " + uncommitted changes" end) |"' \
+			"$out/benchmarks.json"
+	done
+}
+
 d=derived
+D=$di.derived
 {
 	cat <<-EOF
 	# Benchmarks: kmem_pmem against the kernel's kmem
 
-	Generated by \`make bench\` (bench/run-bench.sh, bench/report.sh) from the raw figures of two
-	QEMU/TCG boots of the test VM (tests/README.md: 2 CPUs, 2 GiB of DRAM on node 0, an NVDIMM on
-	the CPU-less node 1, backed by a sparse file): \`bench/guest-compare.sh\` runs both drivers on
-	one 4 GiB device, \`bench/guest-scaling.sh\` runs kmem_pmem on a 256 GiB device. Kernel:
-	$(v meta.kernel). Every figure: min / median over the repetitions (count in brackets).
-	TCG timings are noisy and far slower than hardware: compare figures of the same run, i.e. the
-	ratios, not the absolute times. The raw figures are in \`benchmarks.json\` (\`figures\`).
-	\`make bench\` takes about 25 minutes; \`make bench-report\` remakes this page from the last
-	results; \`make check T=bench-smoke\` runs the same measuring code on a small device.
+	Generated by \`make bench KVER=...\` (bench/run-bench.sh, bench/report.sh) from the raw figures
+	of QEMU/TCG boots of the test VM (tests/README.md: 2 CPUs, 2 GiB of DRAM on node 0, an NVDIMM
+	on the CPU-less node 1, backed by a sparse file), one set per kernel: \`bench/guest-compare.sh\`
+	runs both drivers on one 4 GiB device, \`bench/guest-scaling.sh\` runs kmem_pmem on a 256 GiB
+	device. Each kernel is a column (or a row) of the tables below; every kmem_pmem time is given
+	with kmem's, measured in the same boot right after it, and their ratio. Every figure: min /
+	median over the repetitions (count in brackets). TCG timings are noisy and far slower than
+	hardware: compare figures of the same boot, i.e. the ratios, not the absolute times, and not
+	times across kernels. The raw figures are in \`benchmarks.json\` (\`kernels[].figures\`).
+	\`make bench-report\` remakes this page from the last passing run of each bench VM on each
+	kernel (build/bench/KVER/); \`make check T=bench-smoke\` runs the same measuring code on a small
+	device.
 	EOF
 	[[ -n $note ]] && printf '\n%s\n' "$note"
 
 	cat <<-EOF
 
+	## Runs
+
+	EOF
+	runs_table
+
+	cat <<-EOF
+
 	## Headline
 
-	| figure | kmem_pmem | kmem | kmem_pmem / kmem |
-	|---|---|---|---|
-	| DRAM spent by the hot-add, MiB per GiB made RAM (median) | $(v $d.dram.ours.median) | $(v $d.dram.kmem.median) | |
-	| RAM provided, fraction of the device | $(pct $d.capacity.ours.ram_frac) | $(pct $d.capacity.kmem.ram_frac) | |
-	| whole device to RAM, s (median) | $(v $d.cycle.ours_volatile.median) | $(v $d.cycle.kmem_volatile.median) | $(v $d.cycle.ratio_volatile.median) (target ≤ 1.0: $(verdict $d.cycle.ratio_volatile.median 1.0)) |
-	| whole device back, s (median) | $(v $d.cycle.ours_persistent.median) | $(v $d.cycle.kmem_persistent.median) | $(v $d.cycle.ratio_persistent.median) |
-	| whole device back, without kmem_pmem's scrub, s (median) | $(v $d.cycle.ours_persistent_noscrub.median) | $(v $d.cycle.kmem_persistent.median) | $(v $d.cycle.ratio_persistent_noscrub.median) |
-	| per-section cost at N = $(v $d.scaling.max_n) over N = 8: to RAM / back / back without the scrub (flat: about 1 or less) | $(v $d.scaling.flatness_volatile) / $(v $d.scaling.flatness_persistent) / $(v $d.scaling.flatness_persistent_noscrub) | cannot run: no per-section unit, and $(v $d.scaling.kmem_need_mib) MiB of struct pages on a $(v $d.scaling.guest_node0_mib) MiB guest | |
-	| pmem node / node 0: read bandwidth, write bandwidth, chase latency (median) | $(v $d.bw.ours.read_ratio.median), $(v $d.bw.ours.write_ratio.median), $(v $d.bw.ours.chase_ratio.median) | $(v $d.bw.kmem.read_ratio.median), $(v $d.bw.kmem.write_ratio.median), $(v $d.bw.kmem.chase_ratio.median) | |
+	Medians; "a / b s = **r**": kmem_pmem's time, kmem's in the same boot, and their ratio taken per
+	repetition.
+
+	EOF
+	head_row "figure"
+	row "whole device to RAM" c_ratio $d.cycle.ours_volatile $d.cycle.kmem_volatile $d.cycle.ratio_volatile
+	row "whole device back (kmem_pmem scrubs, kmem does not)" c_ratio $d.cycle.ours_persistent $d.cycle.kmem_persistent $d.cycle.ratio_persistent
+	row "whole device back, without kmem_pmem's scrub" c_target
+	row "offline + remove of one section in that back, p50 ms (kprobes)" c_v $d.cycle.ours_remove_p50_ms.median
+	row "offline of one block, offline_pages() p50: kmem_pmem / kmem" c_offline
+	row "DRAM spent by the hot-add, MiB per GiB: kmem_pmem / kmem" c_pair $d.dram.ours.median $d.dram.kmem.median
+	row "RAM provided, fraction of the device: kmem_pmem / kmem" c_pct_pair $d.capacity.ours.ram_frac $d.capacity.kmem.ram_frac
+	row "one section to RAM / back (with the scrub), ms p50" c_single
+	row "per-section cost at the largest N over N = 8: to RAM / back / back without the scrub" c_flat
+	row "pmem node / node 0 read bandwidth: kmem_pmem / kmem" c_bw read
+	row "pmem node / node 0 chase latency: kmem_pmem / kmem" c_bw chase
+
+	cat <<-EOF
 
 	Reading it:
 
-	- **Struct pages cost kmem_pmem no DRAM.** The $(v $d.dram.ours.median) MiB/GiB it does spend is
-	  what any hot-add costs (memory block devices, resources, page tables of the direct map); kmem
-	  pays the same on top of its 16 MiB/GiB of struct pages. In exchange kmem_pmem keeps those
-	  struct pages in the pmem: $(pct $d.capacity.ours.memmap_frac) of the device is not RAM.
+	- **Struct pages cost kmem_pmem no DRAM.** The $(list_k c_v $d.dram.ours.median) MiB/GiB it
+	  does spend is what any hot-add costs (memory block devices, resources, page tables of the
+	  direct map); kmem pays the same on top of its 16 MiB/GiB of struct pages. In exchange
+	  kmem_pmem keeps those struct pages in the pmem: $(pct $D.capacity.ours.memmap_frac) of the
+	  device is not RAM.
 	- **Back costs more because kmem_pmem scrubs and kmem does not.** Making a section persistent
 	  reads all of it and zeroes every page that is not zero, so no volatile data becomes readable
 	  as persistent data; kmem hands the old RAM contents back as they are. Under TCG the scrub runs
-	  at the emulator's memory read speed (about $(v $d.cycle.scrub_gib_per_s) GiB/s here); on
-	  hardware it is a read of the medium at its bandwidth. Without the scrub, kmem_pmem's back
-	  over kmem's is $(v $d.cycle.ratio_persistent_noscrub.median) (min
-	  $(v $d.cycle.ratio_persistent_noscrub.min)): kmem_pmem offlines and removes one section per
-	  call, $(v $d.cycle.ours_remove_p50_ms.median) ms each (kprobes, median), because the kernel
-	  keeps struct pages inside the memory only for one-block hot-adds on 6.1 and removal must
-	  match; kmem offlines block by block ($(v $d.cycle.kmem_offline_per_block_ms) ms per block)
-	  and then removes its whole range in one call ($(v $d.cycle.kmem_remove_per_block_ms) ms per
-	  block). Offlining one block through memoryN/state costs the same on either driver's blocks
-	  (p50 $(v $d.single.ours_offline.median) ms and $(v $d.single.kmem_offline.median) ms,
-	  single-section moves below): the difference is in removing one block per call.
-	- **Moves stay linear up to the largest device**: per-section cost at N =
-	  $(v $d.scaling.max_n) over N = 8 is $(v $d.scaling.flatness_volatile) to RAM,
-	  $(v $d.scaling.flatness_persistent) back and $(v $d.scaling.flatness_persistent_noscrub) back
-	  without the scrub (below 1: a fixed cost per write is spread over more sections), and
-	  kmem_pmem made $(v $d.scaling.max_n) sections RAM for
-	  $(v $d.scaling.max_dram_mib) MiB of DRAM where kmem would need $(v $d.scaling.kmem_need_mib) MiB.
+	  at the emulator's memory read speed ($(list_k c_v $d.cycle.scrub_gib_per_s) GiB/s here); on
+	  hardware it is a read of the medium at its bandwidth.
+	- **Back without the scrub** is the driver's own cost: kmem_pmem's over kmem's
+	  $(list_k c_v $d.cycle.ratio_persistent_noscrub.median). The kernel keeps struct pages inside
+	  the memory only for one-block hot-adds (on 6.1; and kmem_pmem adds each section as a resource
+	  of its own), so kmem_pmem removes one section per offline_and_remove_memory() call, where kmem
+	  offlines block by block and removes its whole range in one call. A bulk move takes up to 16
+	  sections out back to back before it scrubs them, so that the memory hotplug lock's fixed cost
+	  is not paid again after every scrub. Where the time goes,
+	  step by step: next section.
 	- **Access is plain RAM for both drivers**: pmem node over node 0, read bandwidth
-	  $(v $d.bw.ours.read_ratio.median) with kmem_pmem and $(v $d.bw.kmem.read_ratio.median) with
-	  kmem; chase latency $(v $d.bw.ours.chase_ratio.median) and $(v $d.bw.kmem.chase_ratio.median).
-	  What differs from 1 comes with the emulation (the NVDIMM is a file mapping on the host,
-	  node 0 anonymous memory) and shows with either driver; so do the single bad repetitions
-	  (min column), when the host stalls the VM.
+	  $(list_k c_bw read) (kmem_pmem / kmem). What differs from 1 comes with the emulation (the
+	  NVDIMM is a file mapping on the host, node 0 anonymous memory) and shows with either driver.
 	- **TCG noise**: offlining memory waits for work on every CPU, and the guest's two vCPU threads
-	  share the host's cores with other VMs, so one block's offline took from
-	  $(v $d.single.kmem_offline.min) to $(v $d.single.kmem_offline.max) ms with kmem and
-	  $(v $d.single.ours_offline.min) to $(v $d.single.ours_offline.max) ms with kmem_pmem, for
-	  the same work. Whole-device times vary by up to 2× between runs: read the per-run ratios.
+	  share the host's cores with other VMs, so one block's offline (memoryN/state) took from
+	  $(v $D.single.kmem_offline.min) to $(v $D.single.kmem_offline.max) ms with kmem and
+	  $(v $D.single.ours_offline.min) to $(v $D.single.ours_offline.max) ms with kmem_pmem on
+	  $(series $di), for the same work. Whole-device times vary by up to 2× between boots: read
+	  the ratios of one boot, not times across kernels.
 
-	## DRAM spent by the hot-add
+	## Where the time of "back" goes
 
-	| | kmem_pmem | kmem |
-	|---|---|---|
-	| KiB of node 0 spent by hot-adding the whole device (min / median) [$(v $d.dram.ours_kib.count)] | $(mm $d.dram.ours_kib) | $(mm $d.dram.kmem_kib) |
-	| MiB per GiB hot-added (min / median) | $(mm $d.dram.ours) | $(mm $d.dram.kmem) |
-	| of which struct pages, expected | 0 (they are in the section) | 16 MiB/GiB (64 B per 4 KiB page) |
+	Kprobes (tracefs) on the driver's steps and on the kernel's memory hotplug functions during the
+	whole-device writes of the table below; per kernel the median over the repetitions of each
+	step's total seconds in one whole-device back, with its calls and its median time per section
+	or block. Nested rows are inside the row above them. kmem_pmem removes the sections before it
+	scrubs them (the scrub is left out here; it is in the next table).
 
-	Method: auto_online_blocks=offline, so the reading is taken after the hot-add and before any
-	onlining (onlining resizes the per-CPU page lists and blurs a naive MemFree delta); node 0's free
-	pages counted from /proc/zoneinfo *including* the per-CPU lists; page cache dropped first.
-	kmem_pmem: bound with initial_mode=persistent, \`echo all > volatile\`. kmem: the device is
-	first unbound from device_dax and only then read "before", then bound to kmem (sysfs new_id,
-	what daxctl reconfigure-device --no-online does): the device-dax driver's own ZONE_DEVICE memmap
-	($(v $d.dram.device_dax_kib) KiB for this device while it is bound to device_dax, which
-	kmem_pmem never is) is left out of the kmem figure. Per GiB of the memory blocks hot-added
-	($(v $d.capacity.ours_sections) and $(v $d.capacity.kmem_blocks) blocks of 128 MiB).
+	EOF
+	head_row "s in one whole-device back (median)"
+	row "**kmem_pmem**, back without the scrub" c_v $d.cycle.ours_persistent_noscrub.median
+	row "— offline + remove: kmp_remove_section()" c_step ours remove
+	row "— — offline_and_remove_memory()" c_step ours offline_and_remove_memory
+	row "— — — offline_pages(), per block" c_step ours offline_pages
+	row "— — — arch_remove_memory()" c_step ours arch_remove_memory
+	row "— — — the rest of offline_and_remove_memory()" c_rest ours_hotplug_rest_s
+	row "— — the worker and its deadline around it" c_rest ours_worker_s
+	row "— waiting for mem_hotplug_lock: percpu_down_write()" c_step ours percpu_down_write
+	row "— table records: kmp_meta_record()" c_step ours record
+	row "— synchronize_srcu()" c_step ours synchronize_srcu
+	row "— the rest of the write" c_rest ours_rest_s
+	row "**kmem**, back" c_v $d.cycle.kmem_persistent.median
+	row "— offline_pages(), per block (memoryN/state writes)" c_step kmem offline_pages
+	row "— remove_memory() (unbind kmem)" c_step kmem remove_memory
+	row "— — arch_remove_memory()" c_step kmem arch_remove_memory
+	row "— waiting for mem_hotplug_lock: percpu_down_write()" c_step kmem percpu_down_write
+	row "— the rest: sysfs writes, unbind, device_dax's bind" c_rest kmem_rest_s
 
-	## RAM provided and capacity lost (fractions of the $(v $d.capacity.device_gib) GiB device)
+	cat <<-EOF
 
-	| | kmem_pmem | kmem |
-	|---|---|---|
-	| RAM provided (node $(v $d.capacity.node) MemTotal) | $(pct $d.capacity.ours.ram_frac) | $(pct $d.capacity.kmem.ram_frac) |
-	| lost to memory-block alignment (unaligned head and tail) | $(pct $d.capacity.ours.align_frac) | $(pct $d.capacity.kmem.align_frac) |
-	| lost to struct pages kept in the pmem (2 MiB per 128 MiB section) | $(pct $d.capacity.ours.memmap_frac) | 0 (they take DRAM instead) |
-	| lost to kmem_pmem's on-media table | 0 (it lives in the unaligned head) | — |
+	Steps: kmp_remove_section() is kmem_pmem's offline+remove of one section
+	(kmp_offline_and_remove(): offline_and_remove_memory() in a worker, with a deadline); a bulk
+	move takes up to 16 sections out back to back, then scrubs and records them one by one. The
+	median. offline_pages() is the kernel's offline of one memory block (migration, draining the
+	per-CPU lists, the zone's contiguity scan), the same function under either driver: it compares
+	like with like. percpu_down_write() is the write side of mem_hotplug_lock (any percpu rwsem,
+	in practice that one here), which waits for an RCU grace period when the lock has been idle
+	for one: a cost per hotplug transaction, not per page. kmp_meta_record() writes and flushes
+	both copies of the on-media table once per section made persistent. "The rest" is what the
+	traced steps leave: the write's parsing, locking and state changes (and the probes
+	themselves), for kmem the sysfs writes, the unbind and device_dax's bind.
+	EOF
 
-	Method: every section/block online (auto_online_blocks=online_movable); node MemTotal over the
-	dax device's size (/sys/bus/dax/devices/daxX.Y/size). Alignment: kmem_pmem's unaligned_bytes;
-	kmem: the device less its whole memory blocks (dax_kmem_range()). Struct pages: hot-added blocks
-	less MemTotal.
+	cat <<-EOF
 
 	## Whole device to RAM and back
 
-	| s, min / median [$(v $d.cycle.ours_volatile.count) runs] | kmem_pmem | kmem | ratio ours/kmem, min / median (per run) |
-	|---|---|---|---|
-	| to RAM (hot-add + online) | $(mm $d.cycle.ours_volatile) | $(mm $d.cycle.kmem_volatile) | $(mm $d.cycle.ratio_volatile) |
-	| back (offline + remove, + scrub for kmem_pmem) | $(mm $d.cycle.ours_persistent) | $(mm $d.cycle.kmem_persistent) | $(mm $d.cycle.ratio_persistent) |
-	| — of which kmem_pmem's scrub | $(mm $d.cycle.ours_scrub) | — (kmem never scrubs) | |
-	| back without the scrub | $(mm $d.cycle.ours_persistent_noscrub) | $(mm $d.cycle.kmem_persistent) | $(mm $d.cycle.ratio_persistent_noscrub) |
-	| per section, ms: offline + remove; scrub (kprobes, median of the runs' medians) | $(v $d.cycle.ours_remove_p50_ms.median); $(v $d.cycle.ours_scrub_p50_ms.median) | offline $(v $d.cycle.kmem_offline_per_block_ms) + remove $(v $d.cycle.kmem_remove_per_block_ms) (per block, from the totals) | |
-	| kmem through daxctl reconfigure-device, to RAM [$(v $d.daxctl.volatile.count)] | | $(mm $d.daxctl.volatile) | |
-	| kmem through daxctl reconfigure-device, back [$(v $d.daxctl.persistent.count)] | | $(mm $d.daxctl.persistent) | |
+	| s, min / median | kernel | kmem_pmem | kmem | ratio kmem_pmem/kmem, min / median (per run) |
+	|---|---|---|---|---|
+	EOF
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.cycle
+		echo "| to RAM (hot-add + online) [$(v $c.ours_volatile.count) runs] | ${kernels[i]} | $(mm $c.ours_volatile) | $(mm $c.kmem_volatile) | $(mm $c.ratio_volatile) |"
+	done
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.cycle
+		echo "| back (offline + remove, + scrub for kmem_pmem) | ${kernels[i]} | $(mm $c.ours_persistent) | $(mm $c.kmem_persistent) | $(mm $c.ratio_persistent) |"
+	done
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.cycle
+		echo "| — of which kmem_pmem's scrub | ${kernels[i]} | $(mm $c.ours_scrub) | — (kmem never scrubs) | |"
+	done
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.cycle
+		echo "| back without the scrub | ${kernels[i]} | $(mm $c.ours_persistent_noscrub) | $(mm $c.kmem_persistent) | $(mm $c.ratio_persistent_noscrub) |"
+	done
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.cycle
+		echo "| per section, ms: offline + remove; scrub (kprobes, median of the runs' medians) | ${kernels[i]} | $(v $c.ours_remove_p50_ms.median); $(v $c.ours_scrub_p50_ms.median) | offline $(v $c.kmem_offline_per_block_ms) + remove $(v $c.kmem_remove_per_block_ms) (per block, from the totals) | |"
+	done
+	for ((i = 0; i < nk; i++)); do
+		echo "| kmem through daxctl reconfigure-device [$(v $i.$d.daxctl.volatile.count)] | ${kernels[i]} | | to RAM $(mm $i.$d.daxctl.volatile); back $(mm $i.$d.daxctl.persistent) | |"
+	done
+
+	cat <<-EOF
 
 	Method: auto_online_blocks=online_movable for both, so the kernel onlines in both cases (each
 	driver at its fastest); timed with bash's \$EPOCHREALTIME around the writes. kmem_pmem: one
 	\`echo all > volatile\`, one \`echo all > persistent\` (offline, remove, zero every page that
 	is not zero yet, record). kmem (sysfs, what daxctl does without its process and sysfs scans):
-	to RAM = unbind device_dax + bind kmem ($(v $d.cycle.kmem_unbind_devdax.median) +
-	$(v $d.cycle.kmem_add_online.median) s); back = write \`offline\` to each block's
-	memoryN/state in address order + unbind kmem (remove) + bind device_dax, so the pmem is usable
-	as pmem again ($(v $d.cycle.kmem_offline.median) + $(v $d.cycle.kmem_remove.median) +
-	$(v $d.cycle.kmem_bind_devdax.median) s). The scrub time is the sum of kmp_scrub_section()'s
-	durations from kprobes (tracefs) during the same write. Ratios are taken per run (kmem_pmem's run
-	and the kmem run that follows it) and then summarised. daxctl: auto_online_blocks=offline
-	(daxctl refuses to run otherwise) and daxctl onlines the blocks itself; \`--mode=devdax
-	--force\` back. A warm-up cycle runs first: the first pass over the sparse backing file costs the
-	host a page fault per page, which is an artefact of the emulation.
+	to RAM = unbind device_dax + bind kmem (medians: $(list_k c_sum $d.cycle.kmem_unbind_devdax $d.cycle.kmem_add_online));
+	back = write \`offline\` to each block's memoryN/state in address order + unbind kmem (remove)
+	+ bind device_dax, so the pmem is usable as pmem again ($(list_k c_sum $d.cycle.kmem_offline $d.cycle.kmem_remove $d.cycle.kmem_bind_devdax)).
+	The scrub time is the sum of kmp_scrub_section()'s durations from kprobes (tracefs) during the
+	same write. Ratios are taken per run (kmem_pmem's run and the kmem run that follows it) and then
+	summarised. daxctl: auto_online_blocks=offline (daxctl refuses to run otherwise) and daxctl
+	onlines the blocks itself; \`--mode=devdax --force\` back. A warm-up cycle runs first: the first
+	pass over the sparse backing file costs the host a page fault per page, which is an artefact of
+	the emulation.
+
+	## DRAM spent by the hot-add
+
+	| kernel | kmem_pmem, KiB of node 0 (min / median) | kmem, KiB | kmem_pmem, MiB per GiB | kmem, MiB per GiB | device_dax's own memmap, KiB |
+	|---|---|---|---|---|---|
+	EOF
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.dram
+		echo "| ${kernels[i]} [$(v $c.ours_kib.count)] | $(mm $c.ours_kib) | $(mm $c.kmem_kib) | $(mm $c.ours) | $(mm $c.kmem) | $(v $c.device_dax_kib) |"
+	done
+	cat <<-EOF
+
+	Of which struct pages, expected: none for kmem_pmem (they are in the section), 16 MiB/GiB for
+	kmem (64 B per 4 KiB page). Method: auto_online_blocks=offline, so the reading is taken after the
+	hot-add and before any onlining (onlining resizes the per-CPU page lists and blurs a naive
+	MemFree delta); node 0's free pages counted from /proc/zoneinfo *including* the per-CPU lists;
+	page cache dropped first. kmem_pmem: bound with initial_mode=persistent, \`echo all >
+	volatile\`. kmem: the device is first unbound from device_dax and only then read "before", then
+	bound to kmem (sysfs new_id, what daxctl reconfigure-device --no-online does): the device-dax
+	driver's own ZONE_DEVICE memmap (last column: while the device is bound to device_dax, which
+	kmem_pmem never is) is left out of the kmem figure. Per GiB of the memory blocks hot-added
+	($(v $D.capacity.ours_sections) and $(v $D.capacity.kmem_blocks) blocks of 128 MiB).
+
+	## RAM provided and capacity lost (fractions of the $(v $D.capacity.device_gib) GiB device)
+
+	| kernel | RAM provided (node MemTotal): kmem_pmem / kmem | lost to memory-block alignment: kmem_pmem / kmem | lost to struct pages kept in the pmem: kmem_pmem |
+	|---|---|---|---|
+	EOF
+	for ((i = 0; i < nk; i++)); do
+		c=$i.$d.capacity
+		echo "| ${kernels[i]} | $(pct $c.ours.ram_frac) / $(pct $c.kmem.ram_frac) | $(pct $c.ours.align_frac) / $(pct $c.kmem.align_frac) | $(pct $c.ours.memmap_frac) |"
+	done
+	cat <<-EOF
+
+	Method: every section/block online (auto_online_blocks=online_movable); node MemTotal over the
+	dax device's size (/sys/bus/dax/devices/daxX.Y/size). Alignment (the unaligned head and tail):
+	kmem_pmem's unaligned_bytes; kmem: the device less its whole memory blocks (dax_kmem_range()).
+	Struct pages (2 MiB per 128 MiB section; kmem keeps them in DRAM instead): hot-added blocks less
+	MemTotal. kmem_pmem's on-media table costs nothing: it lives in the unaligned head.
 
 	## Single-section moves
 
-	| ms [samples] | p50 | p99 | min | max |
-	|---|---|---|---|---|
-	| kmem_pmem \`echo i > volatile\` (record, hot-add, online) [$(v $d.single.ours_volatile.count)] | $(v $d.single.ours_volatile.median) | $(v $d.single.ours_volatile.p99) | $(v $d.single.ours_volatile.min) | $(v $d.single.ours_volatile.max) |
-	| kmem_pmem \`echo i > persistent\` (offline, remove, scrub, record) [$(v $d.single.ours_persistent.count)] | $(v $d.single.ours_persistent.median) | $(v $d.single.ours_persistent.p99) | $(v $d.single.ours_persistent.min) | $(v $d.single.ours_persistent.max) |
-	| kmem_pmem block: memoryN/state online [$(v $d.single.ours_online.count)] | $(v $d.single.ours_online.median) | $(v $d.single.ours_online.p99) | $(v $d.single.ours_online.min) | $(v $d.single.ours_online.max) |
-	| kmem_pmem block: memoryN/state offline [$(v $d.single.ours_offline.count)] | $(v $d.single.ours_offline.median) | $(v $d.single.ours_offline.p99) | $(v $d.single.ours_offline.min) | $(v $d.single.ours_offline.max) |
-	| kmem block: memoryN/state online [$(v $d.single.kmem_online.count)] | $(v $d.single.kmem_online.median) | $(v $d.single.kmem_online.p99) | $(v $d.single.kmem_online.min) | $(v $d.single.kmem_online.max) |
-	| kmem block: memoryN/state offline [$(v $d.single.kmem_offline.count)] | $(v $d.single.kmem_offline.median) | $(v $d.single.kmem_offline.p99) | $(v $d.single.kmem_offline.min) | $(v $d.single.kmem_offline.max) |
-
-	Method: every section in turn, one write each, all repetitions pooled; p50/p99 by nearest rank
-	(with fewer than 100 samples p99 is the largest). kmem has no per-section
-	knob: it hot-adds or removes its whole device; the closest analogue is offlining and onlining
-	one of its memory blocks, which does not add, remove or scrub anything. The same memoryN/state
-	writes on kmem_pmem's blocks compare like with like: a block with its struct pages inside it
-	onlines and offlines as fast as one with them in DRAM.
-
-	## Scaling: N sections to RAM and back (256 GiB device, 2 GiB guest)
-
-	| N | runs | to RAM, s | back, s | of which scrub, s | to RAM, ms/section | back, ms/section | back without scrub, ms/section | DRAM spent, MiB | DRAM not back after back, MiB | kmem's DRAM need, MiB |
-	|---|---|---|---|---|---|---|---|---|---|---|
+	| ms [samples] | kernel | p50 | p99 | min | max |
+	|---|---|---|---|---|---|
 	EOF
-	jq -r "$fmt_jq"'.derived.scaling as $s |
-		($s.steps[] | . + {label: (.n | tostring)}),
-		($s.first_touch // empty | . + {label: "\(.n), first touch of the backing file (not in the ratios)"}) |
-		def f: if . == null then "n/a" else fmt end;
-		($s.kmem_mib_per_section * .n) as $kmem |
-		"| \(.label) | \(.runs) | \(.volatile_s_min | f) / \(.volatile_s | f) | \(.persistent_s_min | f) / \(.persistent_s | f) | \(.scrub_s | f) | \(.volatile_ms_per_section | f) | \(.persistent_ms_per_section | f) | \(.persistent_noscrub_ms_per_section | f) | \(.dram_mib | f) | \(.dram_left_mib | f) | \($kmem | f)\(if $kmem > $s.guest_node0_mib then ": cannot run" else "" end) |"
-	' "$out/benchmarks.json"
+	for f in "ours_volatile:kmem_pmem \`echo i > volatile\` (record, hot-add, online)" \
+		"ours_persistent:kmem_pmem \`echo i > persistent\` (offline, remove, scrub, record)" \
+		"ours_online:kmem_pmem block: memoryN/state online" \
+		"ours_offline:kmem_pmem block: memoryN/state offline" \
+		"kmem_online:kmem block: memoryN/state online" \
+		"kmem_offline:kmem block: memoryN/state offline"; do
+		for ((i = 0; i < nk; i++)); do
+			c=$i.$d.single.${f%%:*}
+			echo "| ${f#*:} [$(v "$c.count")] | ${kernels[i]} | $(v "$c.median") | $(v "$c.p99") | $(v "$c.min") | $(v "$c.max") |"
+		done
+	done
 	cat <<-EOF
 
-	Per-section cost at N = $(v $d.scaling.max_n) over that at N = 8 (medians; 1.0 = perfectly
-	linear, below 1: a fixed cost per write spread over more sections): to RAM
-	$(v $d.scaling.flatness_volatile), back $(v $d.scaling.flatness_persistent), back without the
-	scrub $(v $d.scaling.flatness_persistent_noscrub). The same from the kprobes, median time of
-	one section's step inside the bulk write: hot-add + online $(v $d.scaling.flatness_add_p50)
-	($(v $d.scaling.steps_8_add_p50) → $(v $d.scaling.steps_max_add_p50) ms), offline + remove
-	$(v $d.scaling.flatness_remove_p50), scrub $(v $d.scaling.flatness_scrub_p50). A quadratic
-	cost would show as a ratio near $(v $d.scaling.quadratic_ratio).
+	Method: every section in turn, one write each, all repetitions pooled; p50/p99 by nearest rank
+	(with fewer than 100 samples p99 is the largest). kmem has no per-section knob: it hot-adds or
+	removes its whole device; the closest analogue is offlining and onlining one of its memory
+	blocks, which does not add, remove or scrub anything. The same memoryN/state writes on
+	kmem_pmem's blocks compare like with like: a block with its struct pages inside it onlines and
+	offlines as fast as one with them in DRAM.
+	EOF
 
-	kmem cannot run this device on this guest: its struct pages would take
-	$(v $d.scaling.kmem_mib_per_gib) MiB per GiB (measured above) × $(v $d.scaling.device_gib) GiB
-	= $(v $d.scaling.kmem_need_mib) MiB of DRAM, more than the guest's $(v $d.scaling.guest_node0_mib) MiB
-	on node 0 (it runs the guest out of memory; DESIGN.md §2), and it has no unit smaller than its
-	whole device, so there is no N to step through. The table's last column is that arithmetic per N.
-	kmem_pmem gives the same device's $(v $d.scaling.max_n) sections for $(v $d.scaling.max_dram_mib)
-	MiB of DRAM.
+	cat <<-EOF
+
+	## Scaling: N sections to RAM and back (256 GiB device, 2 GiB guest)
+	EOF
+	for ((i = 0; i < nk; i++)); do
+		s=$i.$d.scaling
+		has $s.max_n || continue
+		cat <<-EOF
+
+		### ${kernels[i]}
+
+		| N | runs | to RAM, s | back, s | of which scrub, s | to RAM, ms/section | back, ms/section | back without scrub, ms/section | DRAM spent, MiB | DRAM not back after back, MiB | kmem's DRAM need, MiB |
+		|---|---|---|---|---|---|---|---|---|---|---|
+		EOF
+		jq -r --argjson i "$i" "$fmt_jq"'.kernels[$i].derived.scaling as $s |
+			($s.steps[] | . + {label: (.n | tostring)}),
+			($s.first_touch // empty | . + {label: "\(.n), first touch of the backing file (not in the ratios)"}) |
+			def f: if . == null then "n/a" else fmt end;
+			($s.kmem_mib_per_section * .n) as $kmem |
+			"| \(.label) | \(.runs) | \(.volatile_s_min | f) / \(.volatile_s | f) | \(.persistent_s_min | f) / \(.persistent_s | f) | \(.scrub_s | f) | \(.volatile_ms_per_section | f) | \(.persistent_ms_per_section | f) | \(.persistent_noscrub_ms_per_section | f) | \(.dram_mib | f) | \(.dram_left_mib | f) | \($kmem | f)\(if $kmem > $s.guest_node0_mib then ": cannot run" else "" end) |"
+		' "$out/benchmarks.json"
+		cat <<-EOF
+
+		Per-section cost at N = $(v $s.max_n) over that at N = 8 (medians; 1.0 = perfectly linear,
+		below 1: a fixed cost per write spread over more sections): to RAM
+		$(v $s.flatness_volatile), back $(v $s.flatness_persistent), back without the scrub
+		$(v $s.flatness_persistent_noscrub). The same from the kprobes, median time of one section's
+		step inside the bulk write: hot-add + online $(v $s.flatness_add_p50)
+		($(v $s.steps_8_add_p50) → $(v $s.steps_max_add_p50) ms), offline + remove
+		$(v $s.flatness_remove_p50), scrub $(v $s.flatness_scrub_p50). A quadratic cost would show
+		as a ratio near $(v $s.quadratic_ratio). kmem would need $(v $s.kmem_need_mib) MiB of DRAM
+		for this device's struct pages ($(v $s.kmem_mib_per_gib) MiB per GiB, measured in the
+		compare VM, × $(v $s.device_gib) GiB), more than the guest's $(v $s.guest_node0_mib) MiB on
+		node 0; kmem_pmem gives its $(v $s.max_n) sections for $(v $s.max_dram_mib) MiB of DRAM.
+		EOF
+	done
+	((si >= 0)) || printf '\nNot run on any kernel of this report.\n'
+	cat <<-EOF
+
+	kmem cannot run this device on this guest: its struct pages would take more DRAM than the
+	guest has on node 0 (it runs the guest out of memory; DESIGN.md §2), and it has no unit smaller
+	than its whole device, so there is no N to step through. The tables' last column is that
+	arithmetic per N.
 
 	Method: \`bench/guest-scaling.sh\`, auto_online_blocks=online_movable, sections \`a-b\` written
 	to volatile then to persistent (one write each). Order: the largest N twice, then 512 twice,
@@ -311,36 +591,42 @@ d=derived
 	step meets sections that have been RAM before, as on a machine that has been up for a while.
 	Every scrub reads pages the host faults in from that file, at a speed set by the host's memory
 	(seen: a section's scrub taking 110 ms or, while the host reclaims other VMs' memory, 440 ms):
-	the scrub's cost here is the host's, and the columns without it are the driver's. DRAM: node 0's free pages
-	(per-CPU lists included) before and after the write to volatile, page cache dropped first; it
-	includes the memory block devices, resources and direct-map page tables of the new RAM, not
-	only struct pages. "Not back after back" is the same reading after the write to persistent:
-	a few hundred KiB either way is noise (negative: more free after than before). Scrub and
-	hot-add/remove split from kprobes on kmp_scrub_section(), kmp_add_section(),
+	the scrub's cost here is the host's, and the columns without it are the driver's. DRAM: node
+	0's free pages (per-CPU lists included) before and after the write to volatile, page cache
+	dropped first; it includes the memory block devices, resources and direct-map page tables of
+	the new RAM, not only struct pages. "Not back after back" is the same reading after the write
+	to persistent: a few hundred KiB either way is noise (negative: more free after than before).
+	Scrub and hot-add/remove split from the kprobes on kmp_scrub_section(), kmp_add_section(),
 	kmp_remove_section().
 	EOF
-	[[ $plot == yes ]] && printf '\n![scaling](benchmarks-scaling.png)\n'
+	[[ $plot == yes ]] && printf '\n![scaling on %s](benchmarks-scaling.png)\n' "${kernels[si]}"
 
 	cat <<-EOF
 
 	## Bandwidth and latency on the pmem node
 
-	| | kmem_pmem: node 0 | kmem_pmem: pmem node | ratio | kmem: node 0 | kmem: pmem node | ratio |
+	| kernel, driver | read, MiB/s: node 0 / pmem node | ratio | write, MiB/s: node 0 / pmem node | ratio | chase, ns per load: node 0 / pmem node | ratio |
 	|---|---|---|---|---|---|---|
-	| sequential read, MiB/s | $(mm $d.bw.ours.node0_read) | $(mm $d.bw.ours.pmem_read) | $(mm $d.bw.ours.read_ratio) | $(mm $d.bw.kmem.node0_read) | $(mm $d.bw.kmem.pmem_read) | $(mm $d.bw.kmem.read_ratio) |
-	| sequential write, MiB/s | $(mm $d.bw.ours.node0_write) | $(mm $d.bw.ours.pmem_write) | $(mm $d.bw.ours.write_ratio) | $(mm $d.bw.kmem.node0_write) | $(mm $d.bw.kmem.pmem_write) | $(mm $d.bw.kmem.write_ratio) |
-	| pointer chase, ns per load | $(mm $d.bw.ours.node0_chase) | $(mm $d.bw.ours.pmem_chase) | $(mm $d.bw.ours.chase_ratio) | $(mm $d.bw.kmem.node0_chase) | $(mm $d.bw.kmem.pmem_chase) | $(mm $d.bw.kmem.chase_ratio) |
+	EOF
+	for ((i = 0; i < nk; i++)); do
+		for drv in ours kmem; do
+			b=$i.$d.bw.$drv
+			[[ $drv == ours ]] && name=kmem_pmem || name=kmem
+			echo "| ${kernels[i]}, $name | $(v $b.node0_read.median) / $(v $b.pmem_read.median) | $(mm $b.read_ratio) | $(v $b.node0_write.median) / $(v $b.pmem_write.median) | $(mm $b.write_ratio) | $(v $b.node0_chase.median) / $(v $b.pmem_chase.median) | $(mm $b.chase_ratio) |"
+		done
+	done
+	cat <<-EOF
 
-	Method: \`bench/numabench.c\` (libnuma), $(v $d.bw.reps) repetitions, nodes interleaved within
+	Method: \`bench/numabench.c\` (libnuma), $(v $D.bw.reps) repetitions, nodes interleaved within
 	one process: per node a buffer bound with mbind(MPOL_BIND), base pages (MADV_NOHUGEPAGE), every
 	page's node checked with move_pages(); sequential 64-bit loads and stores over 256 MiB; a
-	dependent-load chase through a random cycle of 64-byte lines in 64 MiB. Ratio = pmem node over
-	node 0 in the same repetition (for latency > 1 is slower). Run once with every kmem_pmem section
-	volatile and once with the device on kmem. In this VM both nodes are host RAM behind the same
-	emulated memory path, so a ratio of 1 is what "the driver adds nothing to the access path"
-	looks like: once onlined, a section is plain RAM in the direct map and the allocator, no fault,
-	trap or copy of the driver's on the way. On hardware the ratio is the medium's, the same for
-	both drivers.
+	dependent-load chase through a random cycle of 64-byte lines in 64 MiB. Bandwidths are medians;
+	ratio (min / median) = pmem node over node 0 in the same repetition (for latency > 1 is slower).
+	Run once with every kmem_pmem section volatile and once with the device on kmem. In this VM both
+	nodes are host RAM behind the same emulated memory path, so a ratio of 1 is what "the driver
+	adds nothing to the access path" looks like: once onlined, a section is plain RAM in the direct
+	map and the allocator, no fault, trap or copy of the driver's on the way. On hardware the ratio
+	is the medium's, the same for both drivers.
 	EOF
 } > "$out/benchmarks.md.tmp"
 mv "$out/benchmarks.md.tmp" "$out/benchmarks.md"

@@ -15,8 +15,8 @@
 #                              passing run of each bench VM, side by side
 #   make numabench             only the microbenchmark, build/bench/numabench
 #
-# The compare VM takes about 10 minutes under TCG, the scaling VM 20 or more
-# (its 2047-section step). The smoke test tests/integration/bench-smoke.sh
+# The compare VM takes about 10 minutes under TCG (more on a busy host),
+# the scaling VM 20 or more (its 2047-section step). The smoke test tests/integration/bench-smoke.sh
 # runs the same measuring code on a small device as part of `make check`.
 
 NUMABENCH := $(BUILD)/bench/numabench

@@ -11,7 +11,11 @@
 . tests/lib/kmp.sh
 . bench/lib.sh
 
-reps=${BENCH_REPS:-5}
+# Repetitions of the whole-device cycle: its ratios are taken per
+# repetition, and with other VMs on the host one repetition of either
+# driver's half can take several times another (seen: kmem's back from 0.35
+# to 1.54 s in one boot), so the median needs more than a handful.
+reps=${BENCH_REPS:-11}
 
 dev=$(setup_devdax)
 bench_init "$dev"

@@ -288,16 +288,16 @@ fi
 # The runs: kernel, bench VM, start, wall time, commit.
 runs_table() {
 	local i n
-	echo "| kernel | bench VM | started (UTC) | wall time | commit |"
-	echo "|---|---|---|---|---|"
+	echo "| kernel | bench VM | started (UTC) | wall time | host: other VMs, load at start → end | commit |"
+	echo "|---|---|---|---|---|---|"
 	for ((i = 0; i < nk; i++)); do
 		n=$(jq -r --argjson i "$i" '.kernels[$i].meta.runs | length' "$out/benchmarks.json")
 		if ((n == 0)); then
-			echo "| ${kernels[i]} | (not recorded) | | | |"
+			echo "| ${kernels[i]} | (not recorded) | | | | |"
 			continue
 		fi
 		jq -r --argjson i "$i" '.kernels[$i].meta.runs[] |
-			"| \(.kernel) | \(.vm) | \(.started | sub("T"; " ") | sub("Z$"; "")) | \(.wall_s) s | \(.commit)\(if .committed then "" else " + uncommitted changes" end) |"' \
+			"| \(.kernel) | \(.vm) | \(.started | sub("T"; " ") | sub("Z$"; "")) | \(.wall_s) s | \(if .other_vms == null then "" else "\(.other_vms), \(.host_load[0]) → \(.host_load[1])" end) | \(.commit)\(if .committed then "" else " + uncommitted changes" end) |"' \
 			"$out/benchmarks.json"
 	done
 }

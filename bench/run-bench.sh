@@ -13,7 +13,9 @@
 # Per kernel and bench VM, under build/bench/KVER/:
 #   NAME/           logs and raw figures (out/results.jsonl) of the last
 #                   passing run: a failed run does not replace them
-#   NAME.run.json   that run: kernel, start (UTC), wall time, commit
+#   NAME.run.json   that run: kernel, start (UTC), wall time, commit, how
+#                   busy the host was (other QEMU processes at the start,
+#                   1-minute load average at the start and the end)
 #   NAME.failed/    the logs of the last run, if it failed
 #
 # Environment: KVER (kernel to boot, default scripts/kver.sh), KMP_MODULE
@@ -62,17 +64,23 @@ for name in "$@"; do
 	mkdir -p "$(dirname "$base")"
 	rm -rf "$base.new"
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	# How busy the host was: other VMs share its cores.
+	others=$(pgrep -c qemu-system || true)
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	start=$SECONDS
 	verdict=$(tests/vm/run-vm-test.sh --name "bench-$name" --log-dir "$base.new" "$script" | tail -n1)
 	wall=$((SECONDS - start))
+	load_end=$(cut -d' ' -f1 /proc/loadavg)
 	echo "${verdict%%:*} bench-$name on $KVER ($wall s)${verdict#PASS}"
 	if [[ $verdict == PASS ]]; then
 		rm -rf "$base" "$base.failed"
 		mv "$base.new" "$base"
 		jq -n --arg vm "$name" --arg kernel "$KVER" --arg started "$started" \
 			--argjson wall "$wall" --arg commit "$commit" --argjson clean "$clean" \
+			--argjson others "${others:-0}" --argjson load "$load" --argjson load_end "$load_end" \
 			'{vm: $vm, kernel: $kernel, started: $started, wall_s: $wall,
-			  commit: $commit, committed: $clean}' > "$base.run.json"
+			  commit: $commit, committed: $clean, other_vms: $others,
+			  host_load: [$load, $load_end]}' > "$base.run.json"
 	else
 		rm -rf "$base.failed"
 		mv "$base.new" "$base.failed"

@@ -164,6 +164,22 @@ def trstep($p; $s): {
 					(byrep("cycle.ours.out.remove_s")[$r] // 0) -
 					(byrep("cycle.ours.out.offline_and_remove_memory_s")[$r] // 0)] | median
 				else null end),
+			# per section (block), what each driver spends outside the
+			# kernel's offline of the blocks, offline_pages(): ours without
+			# the scrub, kmem's whole back
+			ours_outside_offline_ms: (if probed("offline_pages") and probed("scrub") then
+				byrep("cycle.ours.persistent_s") as $p |
+				[$reps[] | tostring as $r | select($p[$r] != null) |
+					($p[$r] - ([("scrub", "offline_pages") as $s |
+						byrep("cycle.ours.out.\($s)_s")[$r] // 0] | add)) * 1000 /
+					(one("device.sections") // 1)] | median
+				else null end),
+			kmem_outside_offline_ms: (if probed("offline_pages") then
+				byrep("cycle.kmem.persistent_s") as $p |
+				[$reps[] | tostring as $r | select($p[$r] != null) |
+					($p[$r] - (byrep("cycle.kmem.out.offline_pages_s")[$r] // 0)) * 1000 /
+					(one("capacity.kmem.blocks") // 1)] | median
+				else null end),
 			# kmem's back less offline_pages() and remove_memory(): the
 			# sysfs writes, the unbind and device_dax's bind
 			kmem_rest_s: (if probed("offline_pages") and probed("remove_memory") then

@@ -201,6 +201,10 @@ c_offline() {
 	local k=$1.derived.back
 	echo "$(v "$k.ours.offline_pages.p50_ms") / $(v "$k.kmem.offline_pages.p50_ms") ms"
 }
+# c_range I STATS: "median (min–max)".
+c_range() {
+	echo "$(v "$1.$2.median") ($(v "$1.$2.min")–$(v "$1.$2.max"))"
+}
 c_bw() {
 	echo "$(v "$1.derived.bw.ours.$2_ratio.median") / $(v "$1.derived.bw.kmem.$2_ratio.median")"
 }
@@ -366,13 +370,16 @@ D=$di.derived
 	  at the emulator's memory read speed ($(list_k c_v $d.cycle.scrub_gib_per_s) GiB/s here); on
 	  hardware it is a read of the medium at its bandwidth.
 	- **Back without the scrub** is the driver's own cost: kmem_pmem's over kmem's
-	  $(list_k c_v $d.cycle.ratio_persistent_noscrub.median). The kernel keeps struct pages inside
-	  the memory only for one-block hot-adds (on 6.1; and kmem_pmem adds each section as a resource
-	  of its own), so kmem_pmem removes one section per offline_and_remove_memory() call, where kmem
-	  offlines block by block and removes its whole range in one call. A bulk move takes up to 16
-	  sections out back to back before it scrubs them, so that the memory hotplug lock's fixed cost
-	  is not paid again after every scrub. Where the time goes,
-	  step by step: next section.
+	  $(list_k c_range $d.cycle.ratio_persistent_noscrub) (median of the per-repetition ratios,
+	  their range in brackets). Both drivers offline the same $(v $D.capacity.kmem_blocks) blocks
+	  with the same kernel function, offline_pages() ($(list_k c_offline) per block, p50,
+	  kmem_pmem / kmem), the largest part of either back; what each spends around it, per section
+	  or block, is $(list_k c_pair $d.back.ours_outside_offline_ms $d.back.kmem_outside_offline_ms) ms
+	  (kmem_pmem / kmem). kmem_pmem removes one section per offline_and_remove_memory() call, in a
+	  worker with a deadline; a bulk move takes up to 16 sections out back to back before it
+	  scrubs them, so the memory hotplug lock's RCU grace period is not paid again after every
+	  scrub. kmem writes each block's memoryN/state from user space, removes its whole range in
+	  one call, and device_dax binds again. Where the rest goes, step by step: next section.
 	- **Access is plain RAM for both drivers**: pmem node over node 0, read bandwidth
 	  $(list_k c_bw read) (kmem_pmem / kmem). What differs from 1 comes with the emulation (the
 	  NVDIMM is a file mapping on the host, node 0 anonymous memory) and shows with either driver.
@@ -410,6 +417,7 @@ D=$di.derived
 	row "— — arch_remove_memory()" c_step kmem arch_remove_memory
 	row "— waiting for mem_hotplug_lock: percpu_down_write()" c_step kmem percpu_down_write
 	row "— the rest: sysfs writes, unbind, device_dax's bind" c_rest kmem_rest_s
+	row "outside offline_pages(), ms per section (block): kmem_pmem / kmem" c_pair $d.back.ours_outside_offline_ms $d.back.kmem_outside_offline_ms
 
 	cat <<-EOF
 

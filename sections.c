@@ -308,10 +308,8 @@ static_assert(KMP_BATCH <= BITS_PER_LONG);
 
 /*
  * The first step of volatile -> persistent for the next KMP_BATCH sections
- * of a bulk move, back to back: a removal pays a fixed cost, the memory
- * hotplug lock's RCU grace periods, that a removal right after another
- * mostly does not (the lock's rcu_sync is still warm); with the scrub of
- * each section in between, every removal paid it in full. The sections are
+ * of a bulk move, back to back, keeping the hotplug work together and the
+ * scrubs after it (docs/design.md: what it measured). The sections are
  * left out of the page allocator, still recorded volatile (refused by the
  * char device), for make_section_persistent() to scrub and record one by
  * one. Stops at the first section that cannot be removed: that one stays

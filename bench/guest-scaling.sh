@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-nvdimm: 256G
 # vm-maxmem: 300G
-# vm-timeout: 2400
+# vm-timeout: 5400
 #
 # Scaling: N = 1, 8, 64, 512, 2047 sections of a 256 GiB device to RAM and
-# back on the 2 GiB guest, time and DRAM; about 20 minutes under TCG. kmem
+# back on the 2 GiB guest, time and DRAM; about 20 minutes under TCG on a
+# quiet host, an hour or more on a busy one (the timeout allows for it). kmem
 # is not run: it would need 4 GiB of DRAM for this device's struct pages
 # (the guest has 2) and it has no unit smaller than the whole device;
 # bench/report.sh states the arithmetic from the DRAM per GiB measured by

@@ -15,9 +15,10 @@
 #                              passing run of each bench VM, side by side
 #   make numabench             only the microbenchmark, build/bench/numabench
 #
-# The compare VM takes about 10 minutes under TCG (more on a busy host),
-# the scaling VM 20 or more (its 2047-section step). The smoke test tests/integration/bench-smoke.sh
-# runs the same measuring code on a small device as part of `make check`.
+# Under TCG the compare VM takes about 10 minutes, the scaling VM 20 (its
+# 2047-section steps) on a quiet host and an hour or more on a busy one. The
+# smoke test tests/integration/bench-smoke.sh runs the same measuring code
+# on a small device as part of `make check`.
 
 NUMABENCH := $(BUILD)/bench/numabench
 

@@ -33,7 +33,9 @@ bench_dram 3
 bench_step "capacity"
 bench_capacity
 bench_step "whole device to RAM and back"
-bench_cycle "$reps"
+# Every traced call of the cycle kept too, in order (out/trace/), to see
+# which call of a move a long one was.
+BENCH_TRACE_KEEP=$KMP_OUT/trace bench_cycle "$reps"
 bench_step "kmem through daxctl"
 bench_daxctl 3
 bench_step "single-section moves"

@@ -176,10 +176,13 @@ bench_trace_start() {
 	echo 1 > "$BENCH_TRACE/tracing_on"
 }
 
-# bench_trace_stop: stop tracing and print, per step, "STEP CALLS SECONDS
-# P50_MS P99_MS MAX_MS" of the calls traced since bench_trace_start. Calls
-# are matched to their return by step and task.
+# bench_trace_stop [FILE]: stop tracing and print, per step, "STEP CALLS
+# SECONDS P50_MS P99_MS MAX_MS" of the calls traced since
+# bench_trace_start. Calls are matched to their return by step and task.
+# FILE, if given, gets every call in the order they returned: "STEP
+# START_S DURATION_S" (START_S: seconds since the first traced event).
 bench_trace_stop() {
+	local keep=${1:-/dev/null}
 	echo 0 > "$BENCH_TRACE/tracing_on"
 	awk '
 	{
@@ -197,16 +200,18 @@ bench_trace_stop() {
 				sub(/.*-/, "", pid)
 				break
 			}
+		if (t0 == "")
+			t0 = ts
 		if (ev ~ /_in$/) {
 			start[substr(ev, 1, length(ev) - 3), pid] = ts
 		} else {
 			step = substr(ev, 1, length(ev) - 4)
 			if ((step, pid) in start) {
-				printf "%s %.9f\n", step, ts - start[step, pid]
+				printf "%s %.6f %.9f\n", step, start[step, pid] - t0, ts - start[step, pid]
 				delete start[step, pid]
 			}
 		}
-	}' "$BENCH_TRACE/trace" | sort -k1,1 -k2,2g | awk '
+	}' "$BENCH_TRACE/trace" | tee "$keep" | cut -d' ' -f1,3 | sort -k1,1 -k2,2g | awk '
 	function flush() {
 		if (n)
 			printf "%s %d %.6f %.3f %.3f %.3f\n", step, n, sum,
@@ -221,16 +226,21 @@ bench_trace_stop() {
 
 # bench_trace_record PREFIX [N]: record the traced steps as
 # PREFIX.<step>_s (their total), PREFIX.<step>_calls and
-# PREFIX.<step>_p50_ms etc. (per call).
+# PREFIX.<step>_p50_ms etc. (per call). With BENCH_TRACE_KEEP=DIR every
+# call is also kept, in DIR/PREFIX[.N].REP.calls (bench_trace_stop).
 bench_trace_record() {
-	local prefix=$1 n=${2:-} step calls secs p50 p99 max
+	local prefix=$1 n=${2:-} step calls secs p50 p99 max keep=/dev/null
+	if [[ -n ${BENCH_TRACE_KEEP:-} ]]; then
+		mkdir -p "$BENCH_TRACE_KEEP"
+		keep=$BENCH_TRACE_KEEP/$prefix${n:+.$n}.${BENCH_REP:-0}.calls
+	fi
 	while read -r step calls secs p50 p99 max; do
 		bench_record "$prefix.${step}_s" "$secs" "$n"
 		bench_record "$prefix.${step}_calls" "$calls" "$n"
 		bench_record "$prefix.${step}_p50_ms" "$p50" "$n"
 		bench_record "$prefix.${step}_p99_ms" "$p99" "$n"
 		bench_record "$prefix.${step}_max_ms" "$max" "$n"
-	done < <(bench_trace_stop)
+	done < <(bench_trace_stop "$keep")
 }
 
 # --- binding the device to either driver --------------------------------

@@ -54,7 +54,7 @@ def probed($s): [$all[] | select(.key == "trace.\($s)") | .value] | any(. == 1);
 ([$all[] | select(.key == "cycle.ours.persistent_s" and .n == null) | .rep] | unique) as $reps |
 
 # Per repetition of the cycle, the traced step S of window P (e.g.
-# "cycle.ours.out") in UNIT (s, calls): 0 when it was probed but
+# "cycle.ours.out") in UNIT (s, calls, over1ms_calls...): 0 when it was probed but
 # not called, null when it was not probed.
 def trrep($p; $s; $u):
 	if probed($s) then byrep("\($p).\($s)_\($u)") as $x |
@@ -65,6 +65,8 @@ def trrep($p; $s; $u):
 def trstep($p; $s): {
 	s: (trrep($p; $s; "s") | if . == null then null else median end),
 	calls: (trrep($p; $s; "calls") | if . == null then null else median end),
+	over1ms_calls: (trrep($p; $s; "over1ms_calls") | if . == null then null else median end),
+	over1ms_s: (trrep($p; $s; "over1ms_s") | if . == null then null else median end),
 	p50_ms: st("\($p).\($s)_p50_ms").median
 };
 

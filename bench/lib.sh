@@ -177,8 +177,9 @@ bench_trace_start() {
 }
 
 # bench_trace_stop [FILE]: stop tracing and print, per step, "STEP CALLS
-# SECONDS P50_MS P99_MS MAX_MS" of the calls traced since
-# bench_trace_start. Calls are matched to their return by step and task.
+# SECONDS P50_MS P99_MS MAX_MS SLOW_CALLS SLOW_SECONDS" of the calls traced
+# since bench_trace_start (slow: over 1 ms, e.g. a percpu_down_write() that
+# waited for an RCU grace period). Calls are matched to their return by step and task.
 # FILE, if given, gets every call in the order they returned: "STEP
 # START_S DURATION_S" (START_S: seconds since the first traced event).
 bench_trace_stop() {
@@ -214,32 +215,38 @@ bench_trace_stop() {
 	}' "$BENCH_TRACE/trace" | tee "$keep" | cut -d' ' -f1,3 | sort -k1,1 -k2,2g | awk '
 	function flush() {
 		if (n)
-			printf "%s %d %.6f %.3f %.3f %.3f\n", step, n, sum,
-				v[int((n * 50 + 99) / 100)] * 1e3, v[int((n * 99 + 99) / 100)] * 1e3, v[n] * 1e3
+			printf "%s %d %.6f %.3f %.3f %.3f %d %.6f\n", step, n, sum,
+				v[int((n * 50 + 99) / 100)] * 1e3, v[int((n * 99 + 99) / 100)] * 1e3, v[n] * 1e3,
+				slow, slowsum
 		n = 0
 		sum = 0
+		slow = 0
+		slowsum = 0
 	}
 	$1 != step { flush(); step = $1 }
 	{ v[++n] = $2; sum += $2 }
+	$2 > 0.001 { slow++; slowsum += $2 }
 	END { flush() }'
 }
 
 # bench_trace_record PREFIX [N]: record the traced steps as
-# PREFIX.<step>_s (their total), PREFIX.<step>_calls and
-# PREFIX.<step>_p50_ms etc. (per call). With BENCH_TRACE_KEEP=DIR every
+# PREFIX.<step>_s (their total), PREFIX.<step>_calls,
+# PREFIX.<step>_p50_ms etc. (per call) and PREFIX.<step>_over1ms_{calls,s}. With BENCH_TRACE_KEEP=DIR every
 # call is also kept, in DIR/PREFIX[.N].REP.calls (bench_trace_stop).
 bench_trace_record() {
-	local prefix=$1 n=${2:-} step calls secs p50 p99 max keep=/dev/null
+	local prefix=$1 n=${2:-} step calls secs p50 p99 max slow slow_s keep=/dev/null
 	if [[ -n ${BENCH_TRACE_KEEP:-} ]]; then
 		mkdir -p "$BENCH_TRACE_KEEP"
 		keep=$BENCH_TRACE_KEEP/$prefix${n:+.$n}.${BENCH_REP:-0}.calls
 	fi
-	while read -r step calls secs p50 p99 max; do
+	while read -r step calls secs p50 p99 max slow slow_s; do
 		bench_record "$prefix.${step}_s" "$secs" "$n"
 		bench_record "$prefix.${step}_calls" "$calls" "$n"
 		bench_record "$prefix.${step}_p50_ms" "$p50" "$n"
 		bench_record "$prefix.${step}_p99_ms" "$p99" "$n"
 		bench_record "$prefix.${step}_max_ms" "$max" "$n"
+		bench_record "$prefix.${step}_over1ms_calls" "$slow" "$n"
+		bench_record "$prefix.${step}_over1ms_s" "$slow_s" "$n"
 	done < <(bench_trace_stop "$keep")
 }
 

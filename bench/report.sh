@@ -192,6 +192,12 @@ c_step() {
 	*) echo "$(v "$k.s") s ($(v "$k.calls") calls, p50 $(v "$k.p50_ms") ms)" ;;
 	esac
 }
+# c_slow I DRIVER STEP: the calls of a step over 1 ms: "N (S s)".
+c_slow() {
+	local k=$1.derived.back.$2.$3
+	has "$k.over1ms_calls" || { echo "not traced"; return; }
+	echo "$(v "$k.over1ms_calls") ($(v "$k.over1ms_s") s)"
+}
 c_rest() {
 	local k=$1.derived.back.$2
 	has "$k" && echo "$(v "$k") s" || echo "not traced"
@@ -408,6 +414,7 @@ D=$di.derived
 	row "— — — the rest of offline_and_remove_memory()" c_rest ours_hotplug_rest_s
 	row "— — the worker and its deadline around it" c_rest ours_worker_s
 	row "— waiting for mem_hotplug_lock: percpu_down_write()" c_step ours percpu_down_write
+	row "— — of which calls over 1 ms: an RCU grace period (cold lock)" c_slow ours percpu_down_write
 	row "— table records: kmp_meta_record()" c_step ours record
 	row "— synchronize_srcu()" c_step ours synchronize_srcu
 	row "— the rest of the write" c_rest ours_rest_s
@@ -416,6 +423,7 @@ D=$di.derived
 	row "— remove_memory() (unbind kmem)" c_step kmem remove_memory
 	row "— — arch_remove_memory()" c_step kmem arch_remove_memory
 	row "— waiting for mem_hotplug_lock: percpu_down_write()" c_step kmem percpu_down_write
+	row "— — of which calls over 1 ms: an RCU grace period (cold lock)" c_slow kmem percpu_down_write
 	row "— the rest: sysfs writes, unbind, device_dax's bind" c_rest kmem_rest_s
 	row "outside offline_pages(), ms per section (block): kmem_pmem / kmem" c_pair $d.back.ours_outside_offline_ms $d.back.kmem_outside_offline_ms
 
@@ -428,7 +436,9 @@ D=$di.derived
 	per-CPU lists, the zone's contiguity scan), the same function under either driver: it compares
 	like with like. percpu_down_write() is the write side of mem_hotplug_lock (any percpu rwsem,
 	in practice that one here), which waits for an RCU grace period when the lock has been idle
-	for one: a cost per hotplug transaction, not per page. kmp_meta_record() writes and flushes
+	for one (its rcu_sync gone cold): the calls over 1 ms are those waits. kmem's offlines follow
+	each other, so it waits once per back; kmem_pmem's removals of a batch follow each other, but
+	the scrubs of a batch let the lock go cold before the next batch. kmp_meta_record() writes and flushes
 	both copies of the on-media table once per section made persistent. "The rest" is what the
 	traced steps leave: the write's parsing, locking and state changes (and the probes
 	themselves), for kmem the sysfs writes, the unbind and device_dax's bind.

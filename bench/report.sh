@@ -383,8 +383,8 @@ D=$di.derived
 	  or block, is $(list_k c_pair $d.back.ours_outside_offline_ms $d.back.kmem_outside_offline_ms) ms
 	  (kmem_pmem / kmem). kmem_pmem removes one section per offline_and_remove_memory() call, in a
 	  worker with a deadline; a bulk move takes up to 16 sections out back to back before it
-	  scrubs them, so the memory hotplug lock's RCU grace period is not paid again after every
-	  scrub. kmem writes each block's memoryN/state from user space, removes its whole range in
+	  scrubs them, so the memory hotplug lock's RCU grace period is paid once per batch rather
+	  than after every scrub. kmem writes each block's memoryN/state from user space, removes its whole range in
 	  one call, and device_dax binds again. Where the rest goes, step by step: next section.
 	- **Access is plain RAM for both drivers**: pmem node over node 0, read bandwidth
 	  $(list_k c_bw read) (kmem_pmem / kmem). What differs from 1 comes with the emulation (the
@@ -431,8 +431,8 @@ D=$di.derived
 
 	Steps: kmp_remove_section() is kmem_pmem's offline+remove of one section
 	(kmp_offline_and_remove(): offline_and_remove_memory() in a worker, with a deadline); a bulk
-	move takes up to 16 sections out back to back, then scrubs and records them one by one. The
-	median. offline_pages() is the kernel's offline of one memory block (migration, draining the
+	move takes up to 16 sections out back to back, then scrubs and records them one by one.
+	offline_pages() is the kernel's offline of one memory block (migration, draining the
 	per-CPU lists, the zone's contiguity scan), the same function under either driver: it compares
 	like with like. percpu_down_write() is the write side of mem_hotplug_lock (any percpu rwsem,
 	in practice that one here), which waits for an RCU grace period when the lock has been idle

@@ -52,7 +52,7 @@ MODULE_PARM_DESC(offline_timeout,
 struct kmp_removal {
 	struct work_struct work;
 	struct timer_list deadline;
-	spinlock_t lock;
+	spinlock_t lock;		/* orders @worker against the deadline */
 	struct task_struct *worker;
 	bool expired;
 	struct completion done;

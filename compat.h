@@ -52,18 +52,33 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
  * when the badblocks code was rewritten (after 6.12).
  */
 #ifdef KMP_HAVE_SECTOR_T_BADBLOCKS
-typedef sector_t kmp_bb_len_t;
 static inline bool kmp_badblocks_set(struct badblocks *bb, sector_t s,
 				     sector_t n)
 {
 	return badblocks_set(bb, s, n, 1);
 }
+
+static inline bool kmp_badblocks_any(struct badblocks *bb, sector_t s,
+				     sector_t n)
+{
+	sector_t first_bad, nr_bad;
+
+	return badblocks_check(bb, s, n, &first_bad, &nr_bad) != 0;
+}
 #else
-typedef int kmp_bb_len_t;
 static inline bool kmp_badblocks_set(struct badblocks *bb, sector_t s,
 				     sector_t n)
 {
 	return badblocks_set(bb, s, n, 1) == 0;
+}
+
+static inline bool kmp_badblocks_any(struct badblocks *bb, sector_t s,
+				     sector_t n)
+{
+	sector_t first_bad;
+	int nr_bad;
+
+	return badblocks_check(bb, s, n, &first_bad, &nr_bad) != 0;
 }
 #endif
 

@@ -96,11 +96,7 @@ void kmp_poison_clear_section(struct kmp_dev *kdev, unsigned long i)
  */
 bool kmp_poisoned(struct kmp_dev *kdev, u64 offset, u64 len)
 {
-	sector_t first_bad;
-	kmp_bb_len_t nr_bad;
-
-	return badblocks_check(&kdev->poison, offset >> SECTOR_SHIFT,
-			       (round_up(offset + len, SECTOR_SIZE) >> SECTOR_SHIFT) -
-			       (offset >> SECTOR_SHIFT),
-			       &first_bad, &nr_bad) != 0;
+	return kmp_badblocks_any(&kdev->poison, offset >> SECTOR_SHIFT,
+				 (round_up(offset + len, SECTOR_SIZE) >> SECTOR_SHIFT) -
+				 (offset >> SECTOR_SHIFT));
 }

@@ -30,8 +30,9 @@ endif
 KDIR ?= $(shell $(TOP)/scripts/kernel.sh kdir $(KVER))
 # Kbuild variables this system needs for KVER's headers (scripts/kernel.sh).
 KMP_KBUILD_FLAGS := $(shell $(TOP)/scripts/kernel.sh makeflags $(KVER))
-# Private drivers/dax headers, taken from the same kernel version's source.
-KMP_DAX_INCLUDE := $(BUILD)/kernel-$(KVER)/dax
+# The private drivers/dax structures as the kernel's BTF lays them out
+# (scripts/dax-btf-headers.sh).
+KMP_DAX_INCLUDE := $(BUILD)/kernel-$(KVER)/dax-btf
 
 export KVER KDIR
 
@@ -47,7 +48,7 @@ deps-matrix:
 		KVER=$$k $(TOP)/scripts/deps.sh || exit; done
 
 $(KMP_DAX_INCLUDE)/dax-private.h:
-	$(TOP)/scripts/dax-private-headers.sh $(KVER) $(KMP_DAX_INCLUDE)
+	$(TOP)/scripts/dax-btf-headers.sh $(KVER) $(KDIR) $(KMP_DAX_INCLUDE) $(shell $(TOP)/scripts/kernel.sh image $(KVER))
 
 module: $(KMP_DAX_INCLUDE)/dax-private.h
 	@test -d $(KDIR) || { echo "error: no kernel headers in $(KDIR) (run 'make deps' or set KDIR=)" >&2; exit 1; }

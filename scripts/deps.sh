@@ -3,6 +3,9 @@
 #
 # Install the Debian packages that building, testing and the demo need.
 # Idempotent: when everything is installed it only asks dpkg and returns.
+# pahole reads the kernel's BTF for the private dax structures
+# (dax-btf-headers.sh); debhelper to mmdebstrap are for `make deb` and the
+# package test (tests/integration/pkg-boot.sh).
 #
 # KVER (the Makefile passes the default kernel, scripts/kver.sh) adds that
 # kernel's image, headers and source (its archive, e.g. bookworm-security,
@@ -19,6 +22,8 @@ pkgs="
 	numactl libnuma-dev stress-ng jq
 	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
 	asciidoctor gnuplot-nox
+	pahole
+	debhelper dh-dkms dkms fakeroot lintian mmdebstrap
 "
 fetch=
 if [ -n "$KVER" ]; then

@@ -6,6 +6,8 @@
 #   make check [T=name]  unit tests and VM integration tests (tests/tests.mk)
 #   make demo            the demo VM (tests/tests.mk)
 #   make install         module (updates/, depmod) and tools on this machine
+#   make uninstall       remove what make install installed
+#   make deb             Debian packages kmem-pmem-dkms and pmemctl (build/deb/)
 #   make clean           back to the cloned tree
 #
 # KVER selects the kernel to build for: by default the running kernel
@@ -36,7 +38,7 @@ KMP_DAX_INCLUDE := $(BUILD)/kernel-$(KVER)/dax-btf
 
 export KVER KDIR
 
-.PHONY: all module module-kver tools deps deps-matrix clean install
+.PHONY: all module module-kver tools deps deps-matrix clean install uninstall deb
 all: module tools
 
 deps:
@@ -73,6 +75,17 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools install; fi
+
+uninstall:
+	-@if [ -d /run/systemd/system ]; then systemctl disable pmemctl-restore.service 2>/dev/null; fi
+	rm -f /lib/modules/$(KVER)/updates/kmem_pmem.ko /lib/modules/$(KVER)/updates/kmem_pmem.ko.*
+	depmod -a $(KVER)
+	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools uninstall; fi
+
+# The packages, with Debian's tooling and the version from git
+# (scripts/mkdeb.sh; lintian errors fail): build/deb/*.deb.
+deb: deps
+	$(TOP)/scripts/mkdeb.sh $(BUILD)/deb
 
 clean:
 	@if [ -d $(KDIR) ]; then $(MAKE) -C $(KDIR) M=$(TOP) $(KMP_KBUILD_FLAGS) clean; fi

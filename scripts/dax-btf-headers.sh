@@ -18,10 +18,13 @@
 #
 # The BTF, first found of:
 #   KDIR/vmlinux              the headers ship it (Debian 6.12 and later)
+#   /sys/kernel/btf/vmlinux   if KVER is the running kernel (a Debian kernel
+#                             of the same ABI name has the same layout: the
+#                             modversions of the dax bus's exports cover
+#                             these structures, and a change bumps the ABI)
 #   IMAGE                     vmlinuz, decompressed (xz, zstd, gzip): 6.1's
 #                             headers have no vmlinux (default IMAGE:
 #                             /boot/vmlinuz-KVER, else /lib/modules/KVER/vmlinuz)
-#   /sys/kernel/btf/vmlinux   if KVER is the running kernel
 #
 # usage: dax-btf-headers.sh KVER KDIR OUTDIR [IMAGE]
 # Needs pahole (and pfunct, same package) and the image's decompressor.
@@ -63,6 +66,9 @@ btf='' from=''
 if [[ -f $kdir/vmlinux ]] && has_btf "$kdir/vmlinux"; then
 	btf=$kdir/vmlinux from="$btf"
 fi
+if [[ -z $btf && $kver == "$(uname -r)" ]] && has_btf /sys/kernel/btf/vmlinux; then
+	btf=/sys/kernel/btf/vmlinux from="$btf"
+fi
 if [[ -z $btf ]]; then
 	if [[ -z $image ]]; then
 		for image in "/boot/vmlinuz-$kver" "/lib/modules/$kver/vmlinuz" ""; do
@@ -73,10 +79,7 @@ if [[ -z $btf ]]; then
 		btf=$tmp/vmlinux from="$image"
 	fi
 fi
-if [[ -z $btf && $kver == "$(uname -r)" ]] && has_btf /sys/kernel/btf/vmlinux; then
-	btf=/sys/kernel/btf/vmlinux from="$btf"
-fi
-[[ -n $btf ]] || die "no BTF describing struct dev_dax: not in $kdir/vmlinux, ${image:-no vmlinuz found}, nor (running kernel) /sys/kernel/btf/vmlinux; the kernel needs CONFIG_DEBUG_INFO_BTF=y and CONFIG_DAX=y"
+[[ -n $btf ]] || die "no BTF describing struct dev_dax: not in $kdir/vmlinux, (running kernel) /sys/kernel/btf/vmlinux, nor ${image:-a vmlinuz (none found)}; the kernel needs CONFIG_DEBUG_INFO_BTF=y and CONFIG_DAX=y"
 
 # Members of STRUCT at its top level: "offset size declaration" per line,
 # the declaration without blanks (e.g. "int(*probe)(structdev_dax*)"),

@@ -83,8 +83,9 @@ uninstall:
 	@if [ -f $(TOP)/tools/Makefile ]; then $(MAKE) -C $(TOP)/tools uninstall; fi
 
 # The packages, with Debian's tooling and the version from git
-# (scripts/mkdeb.sh; lintian errors fail): build/deb/*.deb.
-deb: deps
+# (scripts/mkdeb.sh: installs its build dependencies; lintian errors fail):
+# build/deb/*.deb.
+deb:
 	$(TOP)/scripts/mkdeb.sh $(BUILD)/deb
 
 clean:

@@ -23,7 +23,7 @@ pkgs="
 	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
 	asciidoctor gnuplot-nox
 	pahole
-	debhelper dh-dkms dkms fakeroot lintian mmdebstrap
+	debhelper dh-dkms lintian mmdebstrap
 "
 fetch=
 if [ -n "$KVER" ]; then

@@ -5,6 +5,9 @@
 # tree with Debian's tooling (dpkg-buildpackage, debhelper, dh-dkms), then
 # checked with lintian (errors fail).
 #
+# What building needs (debian/control's Build-Depends, dpkg-dev, lintian)
+# is installed with apt first when missing (as root).
+#
 # The tree is copied as it is, committed or not (tracked and new files; not
 # what .gitignore ignores), to OUTDIR/kmem-pmem-VERSION/, where
 # debian/changelog is written with the version from git
@@ -19,9 +22,19 @@ out=${1:-$repo/build/deb}
 version=$("$here/deb-version.sh")
 src=$out/kmem-pmem-$version
 
+cd "$repo"
+if ! command -v dpkg-checkbuilddeps > /dev/null || ! command -v lintian > /dev/null ||
+	! dpkg-checkbuilddeps > /dev/null 2>&1; then
+	[[ $(id -u) == 0 ]] ||
+		{ echo "mkdeb.sh: as root: apt-get install dpkg-dev lintian && apt-get build-dep ./" >&2; exit 1; }
+	echo "  DEPS    the packages' build dependencies"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q > /dev/null
+	apt-get install -y -q --no-install-recommends dpkg-dev lintian > /dev/null
+	apt-get build-dep -y -q ./ > /dev/null
+fi
 rm -rf "$out"
 mkdir -p "$src"
-cd "$repo"
 git ls-files -z --cached --others --exclude-standard |
 	while IFS= read -r -d '' f; do [[ -e $f ]] && printf '%s\0' "$f"; done |
 	tar --null -T - -cf - | tar -xf - -C "$src"

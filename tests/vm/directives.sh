@@ -16,6 +16,7 @@ vm_ram=2G
 vm_cpu=
 vm_between=
 vm_dmesg_allow=
+vm_root=
 
 # parse_directives SCRIPT
 parse_directives() {
@@ -41,6 +42,8 @@ parse_directives() {
 		timeout|boots)
 			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $where:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;
 		cmdline|cpu|between) ;;
+		root)
+			[[ $val == debian ]] || { echo "FAIL: $where:$n: vm-root: only 'debian' is known, not '$val'"; return 1; } ;;
 		dmesg-allow)
 			key=dmesg_allow
 			{ awk -v re="$val" 'BEGIN { if ("" ~ re) exit 0 }' 2>/dev/null && [[ -n $val ]]; } ||

@@ -25,7 +25,9 @@ hostname kmp-guest
 ip link set lo up 2>/dev/null
 
 # shellcheck source=/dev/null
+set -a
 . "$share/guest.env"
+set +a
 export KMP_REPO KMP_BOOT KMP_OUT="$share/out" KVER KMP_MODULE
 # A kernel fetched under build/kernels/ (scripts/kernel.sh): its modules
 # where modprobe looks for them.

@@ -7,7 +7,9 @@
 # node 1 has no CPUs and no RAM, only an NVDIMM backed by a (sparse) file.
 # The host root is exported read-only over virtio-9p (tag kmp_root), the
 # log directory read-write (tag kmp_log). ttyS0 is the kernel console,
-# ttyS1 carries the test's output.
+# ttyS1 carries the test's output. With --disk the guest's root is that
+# raw disk image instead (virtio-blk, /dev/vda), and the repository is
+# exported read-only (tag kmp_repo).
 #
 # usage: qemu.sh [options]
 #   --kernel F --initrd F --append STR     what to boot
@@ -20,13 +22,14 @@
 #   --log-dir D                            shared read-write as kmp_log
 #   --console F --output F                 files receiving ttyS0 and ttyS1
 #   --timeout SECONDS                      kill QEMU after this long (300)
+#   --disk F --repo D                      root disk image, repository
 #
 # Exit: 0 when QEMU exited by itself (poweroff, or panic with -no-reboot),
 # 124 on timeout, QEMU's status otherwise.
 set -euo pipefail
 
 kernel='' initrd='' append='' img='' size=4G maxmem=16G cpu='' ram=2G ramimg=''
-logdir='' console='' output='' timeout=300
+logdir='' console='' output='' timeout=300 disk='' repo=''
 while (($#)); do
 	case $1 in
 	--kernel) kernel=$2 ;;
@@ -42,6 +45,8 @@ while (($#)); do
 	--console) console=$2 ;;
 	--output) output=$2 ;;
 	--timeout) timeout=$2 ;;
+	--disk) disk=$2 ;;
+	--repo) repo=$2 ;;
 	*) echo "qemu.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -53,6 +58,19 @@ done
 ram0="memory-backend-ram,id=ram0,size=$ram"
 [[ -n $ramimg ]] && ram0="memory-backend-file,id=ram0,share=on,mem-path=$ramimg,size=$ram"
 # shellcheck disable=SC2054 # commas are part of QEMU options
+if [[ -n $disk ]]; then
+	root=(
+		-drive "file=$disk,if=virtio,format=raw,cache=unsafe"
+		-fsdev "local,id=fsrepo,path=$repo,security_model=none,readonly=on"
+		-device virtio-9p-pci,fsdev=fsrepo,mount_tag=kmp_repo
+	)
+else
+	root=(
+		-fsdev local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap
+		-device virtio-9p-pci,fsdev=fsroot,mount_tag=kmp_root
+	)
+fi
+# shellcheck disable=SC2054
 args=(
 	-nodefaults -no-user-config -display none -no-reboot
 	-accel tcg -smp 2
@@ -63,8 +81,7 @@ args=(
 	-numa node,nodeid=1
 	-object "memory-backend-file,id=nvmem1,share=on,mem-path=$img,size=$size"
 	-device nvdimm,id=nvdimm1,memdev=nvmem1,node=1
-	-fsdev local,id=fsroot,path=/,security_model=none,readonly=on,multidevs=remap
-	-device virtio-9p-pci,fsdev=fsroot,mount_tag=kmp_root
+	"${root[@]}"
 	-fsdev "local,id=fslog,path=$logdir,security_model=none"
 	-device virtio-9p-pci,fsdev=fslog,mount_tag=kmp_log
 	-serial "file:$console"

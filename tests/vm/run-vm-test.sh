@@ -44,6 +44,8 @@ KVER=${KVER:-$("$repo/scripts/kver.sh")} || exit 2
 . "$here/directives.sh"
 # shellcheck source=tests/vm/dmesg-check.sh
 . "$here/dmesg-check.sh"
+# shellcheck source=tests/vm/debian-root.sh
+. "$here/debian-root.sh"
 
 verdict() {
 	local v=$1
@@ -66,15 +68,18 @@ join_reasons() {
 
 parse_directives "$script" || exit 2
 
-kernel=$("$repo/scripts/kernel.sh" image "$KVER") || verdict FAIL "scripts/kernel.sh image $KVER failed"
-[[ -r $kernel ]] || verdict FAIL "no kernel $kernel (make deps KVER=$KVER)"
-# A fetched kernel's modules are not in the host's /lib/modules: the guest
-# mounts them there (guest-run.sh).
-moddir=$("$repo/scripts/kernel.sh" moddir "$KVER")
-[[ $moddir == "/lib/modules/$KVER" ]] && moddir=
 module=${KMP_MODULE:-$repo/kmem_pmem.ko}
-initrd=$("$here/ensure-initramfs.sh" "$KVER" "$repo/build/vm") ||
-	verdict FAIL "cannot build the initramfs for $KVER"
+moddir=
+if [[ -z $vm_root ]]; then
+	kernel=$("$repo/scripts/kernel.sh" image "$KVER") || verdict FAIL "scripts/kernel.sh image $KVER failed"
+	[[ -r $kernel ]] || verdict FAIL "no kernel $kernel (make deps KVER=$KVER)"
+	# A fetched kernel's modules are not in the host's /lib/modules: the guest
+	# mounts them there (guest-run.sh).
+	moddir=$("$repo/scripts/kernel.sh" moddir "$KVER")
+	[[ $moddir == "/lib/modules/$KVER" ]] && moddir=
+	initrd=$("$here/ensure-initramfs.sh" "$KVER" "$repo/build/vm") ||
+		verdict FAIL "cannot build the initramfs for $KVER"
+fi
 
 rm -rf "$logdir"
 mkdir -p "$logdir/out" || verdict FAIL "cannot create $logdir"
@@ -100,13 +105,24 @@ if [[ $vm_ram != 2G ]]; then
 	truncate -s "$vm_ram" "$work/ram.img" || verdict FAIL "cannot create the RAM backing file"
 	ram_args+=(--ram-img "$work/ram.img")
 fi
+base_cmdline="console=ttyS0,115200 panic=-1 rdinit=/init printk.devkmsg=on"
+root_args=()
+if [[ $vm_root == debian ]]; then
+	debian_prepare "$work" "$logdir"
+	base_cmdline="console=ttyS0,115200 panic=-1 root=/dev/vda rw printk.devkmsg=on"
+	root_args=(--disk "$debian_disk" --repo "$repo")
+fi
 
 # Single-quote VALUE for a shell (busybox sh in the initramfs reads this).
 shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-base_cmdline="console=ttyS0,115200 panic=-1 rdinit=/init printk.devkmsg=on"
 reasons=()
 for ((boot = 1; boot <= vm_boots; boot++)); do
+	if [[ $vm_root == debian ]]; then
+		debian_kernel "$work" || verdict FAIL "no kernel in the disk image's /boot (boot $boot)"
+		kernel=$work/vmlinuz initrd=$work/initrd.img KVER=$debian_kver
+		echo "boot $boot: $KVER" >> "$logdir/harness.log"
+	fi
 	{
 		echo "KMP_REPO=$(shq "$repo")"
 		echo "KMP_BOOT=$(shq "$boot")"
@@ -114,6 +130,12 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 		echo "KVER=$(shq "$KVER")"
 		echo "KMP_MODULE=$(shq "$(realpath -m "$module")")"
 		echo "KMP_MODDIR=$(shq "$moddir")"
+		echo "KMP_BOOTS=$(shq "$vm_boots")"
+		echo "KMP_DEBIAN_KVER2=$(shq "${debian_kver2:-}")"
+		# Switches of a test, from the host's environment.
+		for v in $(compgen -v KMP_TEST_ || true); do
+			echo "$v=$(shq "${!v}")"
+		done
 	} > "$logdir/guest.env"
 	console=$logdir/boot$boot.console.log
 	output=$logdir/boot$boot.out
@@ -128,7 +150,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 		--nvdimm-img "$img" --nvdimm-size "$vm_nvdimm" \
 		--maxmem "$vm_maxmem" --cpu "$vm_cpu" "${ram_args[@]}" \
 		--log-dir "$logdir" --console "$console" --output "$output" \
-		--timeout "$vm_timeout" > "$logdir/boot$boot.qemu.log" 2>&1 &
+		--timeout "$vm_timeout" "${root_args[@]}" > "$logdir/boot$boot.qemu.log" 2>&1 &
 	qemu_pid=$!
 	wait "$qemu_pid"
 	qrc=$?
@@ -168,6 +190,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 
 	if ((boot < vm_boots)) && [[ -n $vm_between ]]; then
 		if ! KMP_NVDIMM_IMG=$img KMP_OUT=$logdir/out KMP_BOOT=$boot \
+			KMP_DISK_IMG=${debian_disk:-} KMP_DEBIAN_KVER2=${debian_kver2:-} \
 			bash -c "cd \"\$1\" && $vm_between" vm-between "$repo" \
 			>> "$logdir/between.log" 2>&1; then
 			verdict FAIL "vm-between failed after boot $boot: $(tail -n1 "$logdir/between.log")"

@@ -6,8 +6,8 @@
 # archive the apt sources name, and cached. It has
 #
 #   - systemd as init, udev, kmod, openssl (DKMS signs modules with it), and
-#     the release's default kernel: linux-image-amd64, linux-headers-amd64,
-#     installed with their recommendations as on any Debian machine;
+#     the release's default kernel: linux-image-amd64, linux-headers-amd64
+#     (without recommendations: mmdebstrap's default, and a shorter boot);
 #   - what the packages in DEBDIR depend on (their Depends fields), but
 #     nothing of kmem_pmem: in the VM, apt installs the two packages alone
 #     (installing their ~100 dependencies and recommendations under TCG
@@ -15,7 +15,8 @@
 #   - in apt's cache (/var/cache/apt/archives), downloaded, not installed,
 #     and nothing else: what installing the image and headers of kernel
 #     KVER2 fetches (and whatever `apt-get install ./PKG.deb...` would still
-#     fetch), so that apt installs them inside the VM without network;
+#     fetch), recommendations included as apt's default is, so that apt
+#     installs them inside the VM without network;
 #   - apt's and man-db's daily timers masked: they would take dpkg's lock
 #     in the middle of a test;
 #   - a unit, kmp-test.service, that runs the harness's guest-run from the
@@ -111,7 +112,7 @@ for d in "${debs[@]}"; do in_chroot_debs+=("/tmp/${d##*/}"); done
 # shellcheck disable=SC2016 # "$1" is for the hooks' shell
 mmdebstrap --variant=apt --mode=root \
 	--include="systemd-sysv,udev,kmod,e2fsprogs,openssl,linux-image-amd64,linux-headers-amd64,$deps" \
-	--aptopt='Acquire::Languages "none"' --aptopt='APT::Install-Recommends "true"' \
+	--aptopt='Acquire::Languages "none"' \
 	--dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
 	--dpkgopt='path-exclude=/usr/share/locale/*' \
 	--setup-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"' \
@@ -124,8 +125,8 @@ mmdebstrap --variant=apt --mode=root \
 	--customize-hook='chroot "$1" systemctl mask apt-daily.timer apt-daily-upgrade.timer man-db.timer' \
 	--customize-hook='chroot "$1" apt-get clean' \
 	--customize-hook="copy-in ${debs[*]} /tmp" \
-	--customize-hook="chroot \"\$1\" apt-get install --download-only -y -q ${in_chroot_debs[*]}" \
-	--customize-hook="chroot \"\$1\" apt-get install --download-only -y -q linux-image-$kver2 linux-headers-$kver2" \
+	--customize-hook="chroot \"\$1\" apt-get install --download-only -y -q -o APT::Install-Recommends=true ${in_chroot_debs[*]}" \
+	--customize-hook="chroot \"\$1\" apt-get install --download-only -y -q -o APT::Install-Recommends=true linux-image-$kver2 linux-headers-$kver2" \
 	--skip=cleanup/apt/lists,cleanup/apt/cache \
 	"$codename" "$root" - <<< "$sources" > "$dir/mmdebstrap.log" 2>&1 ||
 	{ tail -n 20 "$dir/mmdebstrap.log" >&2; die "mmdebstrap failed (log: $dir/mmdebstrap.log)"; }

@@ -20,7 +20,10 @@ log=$KMP_OUT/apt-kernel.log
 start=$SECONDS
 if ! tests/vm/debian-chroot.sh "$KMP_DISK_IMG" \
 	apt-get install -y -q --no-download "linux-image-$k" "linux-headers-$k" > "$log" 2>&1; then
-	echo "apt-get install of $k in the image failed: $(tail -n 3 "$log" | tr '\n' '|')" >&2
+	# DKMS's log, if the module's build is what failed.
+	tests/vm/debian-chroot.sh "$KMP_DISK_IMG" sh -c "cat /var/lib/dkms/kmem-pmem/*/build/make.log" \
+		> "$KMP_OUT/dkms-make-$k.log" 2>&1 || true
+	echo "apt-get install of $k in the image failed: $(grep -m1 -E 'dkms: .*failed|^E: ' "$log") [out/apt-kernel.log, out/dkms-make-$k.log: $(grep -m1 'error:' "$KMP_OUT/dkms-make-$k.log")]" >&2
 	exit 1
 fi
 echo "apt-get install of $k, chrooted into the image on the host: $((SECONDS - start)) s" |

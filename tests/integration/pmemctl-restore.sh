@@ -21,6 +21,14 @@ kmp_load
 kmp_auto_online offline
 
 if [[ $KMP_BOOT == 1 ]]; then
+	# What the boot unit (pmemctl-restore.service) runs on every machine.
+	step "boot 1: restore leaves a dax device without kmem_pmem's table alone"
+	expect_exit 0 restore --dry-run
+	[[ -z $out$err ]] || fail "restore --dry-run would act on a device without a table: $out $err"
+	expect_exit 0 restore --json
+	jqe 'length == 0'
+	[[ -e /sys/bus/dax/drivers/device_dax/$dev ]] || fail "restore took $dev off device_dax"
+
 	step "boot 1: sections 0-7 volatile, the rest persistent, data in section 10"
 	expect_exit 0 setup "$dev"
 	expect_exit 0 persistent --json "$dev" 8-N

@@ -32,14 +32,16 @@ cd "$repo" || exit 2
 logs=build/test-logs
 
 # The kernel-matrix tier (issue 10): the tests every kernel of
-# scripts/kernels.list must pass besides the default one.
+# scripts/kernels.list must pass besides the default one: those that meet
+# what differs between kernels (memory hotplug, onlining, the dax bus,
+# reboots). Left out to keep `make check` within CI's hour: the harness's
+# own checks and the sysfs parser's (driver-bad-input), which every driver
+# test above exercises on each kernel anyway.
 matrix_tests=(
-	harness-basics		# the harness itself on that kernel
 	driver-volatile		# bind, all sections volatile, the DRAM check
 	driver-scrub		# volatile -> persistent: data zeroed
 	driver-persist-reboot	# persistent data and the split across a reboot
 	driver-no-memmap-param	# the refusal without memmap_on_memory=1
-	driver-bad-input	# malformed writes
 	pmemctl-cli		# pmemctl check/status/move
 	driver-online-policy	# the kernel's auto-online policy "online"
 )

@@ -16,6 +16,8 @@ vm_ram=2G
 vm_cpu=
 vm_between=
 vm_dmesg_allow=
+vm_cxl=
+vm_hmem=
 
 # parse_directives SCRIPT
 parse_directives() {
@@ -41,6 +43,15 @@ parse_directives() {
 		timeout|boots)
 			[[ $val =~ ^[1-9][0-9]*$ ]] || { echo "FAIL: $where:$n: vm-$key: not a positive integer '$val'"; return 1; } ;;
 		cmdline|cpu|between) ;;
+		cxl)
+			# SIZE [one-port]: CXL sizes are whole 256 MiB units.
+			[[ $val =~ ^([1-9][0-9]*[MG])([[:space:]]+one-port)?$ ]] &&
+				(($(numfmt --from=iec "${BASH_REMATCH[1]}") % (256 << 20) == 0)) ||
+				{ echo "FAIL: $where:$n: vm-cxl: not 'SIZE [one-port]' with SIZE a multiple of 256M: '$val'"; return 1; } ;;
+		hmem)
+			[[ $val =~ ^[1-9][0-9]*[MG]$ ]] &&
+				(($(numfmt --from=iec "$val") % (128 << 20) == 0)) ||
+				{ echo "FAIL: $where:$n: vm-hmem: not a multiple of 128M: '$val'"; return 1; } ;;
 		dmesg-allow)
 			key=dmesg_allow
 			{ awk -v re="$val" 'BEGIN { if ("" ~ re) exit 0 }' 2>/dev/null && [[ -n $val ]]; } ||

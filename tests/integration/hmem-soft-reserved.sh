@@ -9,6 +9,15 @@
 # dax_hmem makes a device-dax instance of it on node 1, and kmem_pmem
 # binds it like any other: every section RAM with its struct pages inside
 # it, a workload on the node, a section out and back.
+# Why memmap= and not the firmware's way: efi_fake_mem= needs
+# CONFIG_EFI_FAKE_MEMMAP (none of the three kernels has it) and an EFI
+# boot (no OVMF here), and QEMU 7.2 never sets EFI_MEMORY_SP (its HMAT,
+# -machine hmat=on, only describes latency and bandwidth). From the e820
+# type on, the path is the firmware's: the EFI code turns EFI_MEMORY_SP
+# into the same E820_TYPE_SOFT_RESERVED, then a "Soft Reserved" resource,
+# hmem_init() with the node from SRAT (phys_to_target_node()), dax_hmem.
+# Not covered: HMAT-registered targets, and soft-reserved ranges inside a
+# CXL window (6.12 leaves those to the CXL driver).
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 

@@ -35,6 +35,7 @@
 #
 # Exit: 0 when QEMU exited by itself (poweroff, or panic with -no-reboot),
 # 124 on timeout, QEMU's status otherwise.
+# shellcheck disable=SC2054 # commas are part of QEMU options
 set -euo pipefail
 
 kernel='' initrd='' append='' img='' size=4G maxmem=16G cpu='' ram=2G ramimg=''
@@ -81,7 +82,6 @@ if [[ -n $cxl ]]; then
 	# is false with the hypervisor CPUID bit; TCG's WBINVD is harmless).
 	cpu=${cpu:-qemu64},-hypervisor
 fi
-# shellcheck disable=SC2054 # commas are part of QEMU options
 args=(
 	-nodefaults -no-user-config -display none -no-reboot
 	-accel tcg -smp 2

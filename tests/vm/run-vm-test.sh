@@ -65,6 +65,10 @@ join_reasons() {
 }
 
 parse_directives "$script" || exit 2
+if [[ -n $vm_cxl && -n $vm_hmem ]]; then
+	echo "FAIL: $script: vm-cxl and vm-hmem exclude each other"
+	exit 2
+fi
 
 kernel=$("$repo/scripts/kernel.sh" image "$KVER") || verdict FAIL "scripts/kernel.sh image $KVER failed"
 [[ -r $kernel ]] || verdict FAIL "no kernel $kernel (make deps KVER=$KVER)"

@@ -77,7 +77,7 @@ if [[ -n $hmem ]]; then
 fi
 if [[ -n $cxl ]]; then
 	machine=q35,cxl=on
-	# Linux 6.2 and later refuse to commit a CXL region in a guest: they
+	# Linux 6.12 (not 6.1) refuses to commit a CXL region in a guest: it
 	# cannot invalidate CPU caches there (cpu_cache_has_invalidate_memregion()
 	# is false with the hypervisor CPUID bit; TCG's WBINVD is harmless).
 	cpu=${cpu:-qemu64},-hypervisor

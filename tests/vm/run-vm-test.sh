@@ -125,7 +125,7 @@ if [[ -n $vm_hmem ]]; then
 fi
 if [[ -n $vm_cxl ]]; then
 	# QEMU 7.2's type-3 device has no event-log interrupts: 6.12 (not 6.1)
-	# refuse it (cxl_pci: "Failed to get interrupt for event Info log")
+	# refuses it (cxl_pci: "Failed to get interrupt for event Info log")
 	# unless firmware keeps CXL error reporting, which is what not asking
 	# for PCIe _OSC control gives.
 	base_cmdline+=" pcie_ports=compat"

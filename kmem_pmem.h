@@ -168,6 +168,9 @@ u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i);
 extern bool allow_dram_memmap;
 extern const char *kmp_ram_name;
 
+/* write_check.c: does memory keep what is written to it? */
+int kmp_check_writes_stick(struct kmp_dev *kdev, unsigned long i);
+
 /* bounded_removal.c: offline and remove memory within a deadline */
 int kmp_offline_and_remove(u64 start, u64 size);
 extern unsigned int offline_timeout;

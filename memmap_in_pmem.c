@@ -119,8 +119,10 @@ static void refuse_dram_memmap(struct kmp_dev *kdev)
  * Return: 0; KMP_ADDED_IN_DRAM if the memmap went to DRAM, which is not
  * allowed, and the section could not be removed again (it is RAM: the
  * caller must treat it as volatile); -EOPNOTSUPP if the memmap cannot be
- * kept in the section and DRAM for it is not allowed (nothing added); or
- * the error of add_memory_driver_managed() (nothing added).
+ * kept in the section and DRAM for it is not allowed (nothing added);
+ * -EIO if the section does not keep what is written to it (nothing added
+ * or changed, see write_check.c); -ENOMEM; or the error of
+ * add_memory_driver_managed() (nothing added).
  */
 int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 {
@@ -139,6 +141,10 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i)
 		refuse_dram_memmap(kdev);
 		return -EOPNOTSUPP;
 	}
+	/* Struct pages in memory that drops writes: a storm of bad pages. */
+	rc = kmp_check_writes_stick(kdev, i);
+	if (rc)
+		return rc;
 	rc = add_one(kdev, i, supported ? MHP_MEMMAP_ON_MEMORY : MHP_NONE);
 	/* 6.1 cannot be asked: it refuses the flag itself. */
 	if (rc == -EINVAL && supported) {

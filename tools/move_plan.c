@@ -145,7 +145,9 @@ const char *move_error_reason(int err, enum move_dir dir, bool online)
 	case ERANGE:
 		return "no such section on the device";
 	case EIO:
-		return "media error";
+		return dir == TO_VOLATILE ?
+			"the memory does not keep what is written to it, or a media error (dmesg names the section)" :
+			"media error";
 	case ENODEV:
 	case ENXIO:
 	case ENOENT:

@@ -17,6 +17,8 @@ vm_cpu=
 vm_between=
 vm_dmesg_allow=
 vm_root=
+vm_cxl=
+vm_hmem=
 
 # parse_directives SCRIPT
 parse_directives() {
@@ -44,6 +46,18 @@ parse_directives() {
 		cmdline|cpu|between) ;;
 		root)
 			[[ $val == debian ]] || { echo "FAIL: $where:$n: vm-root: only 'debian' is known, not '$val'"; return 1; } ;;
+		cxl)
+			# SIZE [one-port]: CXL sizes are whole 256 MiB units.
+			if ! [[ $val =~ ^([1-9][0-9]*[MG])([[:space:]]+one-port)?$ ]] ||
+				(($(numfmt --from=iec "${BASH_REMATCH[1]}") % (256 << 20))); then
+				echo "FAIL: $where:$n: vm-cxl: not 'SIZE [one-port]' with SIZE a multiple of 256M: '$val'"
+				return 1
+			fi ;;
+		hmem)
+			if ! [[ $val =~ ^[1-9][0-9]*[MG]$ ]] || (($(numfmt --from=iec "$val") % (128 << 20))); then
+				echo "FAIL: $where:$n: vm-hmem: not a multiple of 128M: '$val'"
+				return 1
+			fi ;;
 		dmesg-allow)
 			key=dmesg_allow
 			{ awk -v re="$val" 'BEGIN { if ("" ~ re) exit 0 }' 2>/dev/null && [[ -n $val ]]; } ||

@@ -67,6 +67,10 @@ join_reasons() {
 }
 
 parse_directives "$script" || exit 2
+if [[ -n $vm_cxl && -n $vm_hmem ]]; then
+	echo "FAIL: $script: vm-cxl and vm-hmem exclude each other"
+	exit 2
+fi
 
 module=${KMP_MODULE:-$repo/kmem_pmem.ko}
 moddir=
@@ -99,6 +103,14 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+media_args=(--nvdimm-img "$img" --nvdimm-size "$vm_nvdimm")
+if [[ -n $vm_cxl ]]; then
+	# The CXL device takes the NVDIMM's place and backing file.
+	read -r vm_nvdimm cxl_topology <<< "$vm_cxl"
+	truncate -s 1M "$work/cxl-lsa.img" || verdict FAIL "cannot create the CXL label storage file"
+	media_args=(--nvdimm-img "$img" --cxl "$vm_nvdimm" --cxl-lsa "$work/cxl-lsa.img"
+		    --cxl-topology "${cxl_topology:-two-ports}")
+fi
 truncate -s "$vm_nvdimm" "$img" || verdict FAIL "cannot create the NVDIMM backing file"
 ram_args=(--ram "$vm_ram")
 if [[ $vm_ram != 2G ]]; then
@@ -116,6 +128,19 @@ fi
 # Single-quote VALUE for a shell (busybox sh in the initramfs reads this).
 shq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
+if [[ -n $vm_hmem ]]; then
+	# Node 1's RAM (at 4 GiB) becomes e820 "soft reserved" (type
+	# 0xefffffff), as firmware marks EFI_MEMORY_SP memory: for dax_hmem.
+	base_cmdline+=" memmap=$vm_hmem%4G-1+0xefffffff"
+	media_args+=(--hmem "$vm_hmem")
+fi
+if [[ -n $vm_cxl ]]; then
+	# QEMU 7.2's type-3 device has no event-log interrupts: 6.12 (not 6.1)
+	# refuses it (cxl_pci: "Failed to get interrupt for event Info log")
+	# unless firmware keeps CXL error reporting, which is what not asking
+	# for PCIe _OSC control gives.
+	base_cmdline+=" pcie_ports=compat"
+fi
 reasons=()
 for ((boot = 1; boot <= vm_boots; boot++)); do
 	if [[ $vm_root == debian ]]; then
@@ -147,7 +172,7 @@ for ((boot = 1; boot <= vm_boots; boot++)); do
 	start=$SECONDS
 	"$here/qemu.sh" --kernel "$kernel" --initrd "$initrd" \
 		--append "$base_cmdline $vm_cmdline" \
-		--nvdimm-img "$img" --nvdimm-size "$vm_nvdimm" \
+		"${media_args[@]}" \
 		--maxmem "$vm_maxmem" --cpu "$vm_cpu" "${ram_args[@]}" \
 		--log-dir "$logdir" --console "$console" --output "$output" \
 		--timeout "$vm_timeout" "${root_args[@]}" > "$logdir/boot$boot.qemu.log" 2>&1 &

@@ -358,6 +358,9 @@ static int kmp_probe(struct dev_dax *dev_dax)
 
 	kdev = kmp_adopt_orphan(dev_dax, &layout);
 	if (!kdev) {
+		rc = kmp_check_no_memmap(dev, &layout);
+		if (rc)
+			return rc;
 		kdev = kmp_dev_create(dev_dax, &dev_dax->ranges[0].range,
 				      &layout, &place);
 		if (IS_ERR(kdev))
@@ -439,8 +442,13 @@ static int __init kmp_init(void)
 	rc = dax_driver_register(&kmp_driver);
 	if (rc)
 		goto err_driver;
+	rc = kmp_claim_register(&kmp_driver.drv);
+	if (rc)
+		goto err_claim;
 	return 0;
 
+err_claim:
+	dax_driver_unregister(&kmp_driver);
 err_driver:
 	kmp_notifier_unregister();
 err_notifier:
@@ -452,6 +460,7 @@ err_memory_type:
 
 static void __exit kmp_exit(void)
 {
+	kmp_claim_unregister();
 	dax_driver_unregister(&kmp_driver);
 	kmp_notifier_unregister();
 	/*

@@ -165,6 +165,7 @@ void kmp_notifier_unregister(void);
 int kmp_add_section(struct kmp_dev *kdev, unsigned long i);
 int kmp_remove_section(struct kmp_dev *kdev, unsigned long i);
 u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i);
+int kmp_check_no_memmap(struct device *dev, const struct kmp_layout *layout);
 extern bool allow_dram_memmap;
 extern const char *kmp_ram_name;
 
@@ -195,6 +196,11 @@ int kmp_scrub_section(struct kmp_dev *kdev, unsigned long i);
 int kmp_chardev_add(struct kmp_dev *kdev);
 void kmp_chardev_remove(struct kmp_dev *kdev);
 void kmp_chardev_revoke(struct kmp_dev *kdev);
+
+/* claim_at_add.c: devices with a table go to kmem_pmem as they appear */
+struct device_driver;
+int kmp_claim_register(struct device_driver *drv);
+void kmp_claim_unregister(void);
 
 /* sysfs.c */
 int kmp_sysfs_add(struct kmp_dev *kdev);

@@ -31,6 +31,7 @@
 #include <linux/device.h>
 #include <linux/io.h>
 #include <linux/memory.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 

@@ -210,6 +210,7 @@ void kmp_sysfs_remove(struct kmp_dev *kdev);
 struct device *kmp_device(struct kmp_dev *kdev);
 void kmp_dev_put(struct kmp_dev *kdev);
 bool kmp_initial_volatile(void);
+u64 kmp_dram_bytes(struct kmp_dev *kdev);
 
 #define KMP_STATE_BIT(s)	(1U << (s))
 #define KMP_VOLATILE_STATES	(KMP_STATE_BIT(KMP_OFFLINE) | KMP_STATE_BIT(KMP_ONLINE))

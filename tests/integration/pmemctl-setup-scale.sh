@@ -16,7 +16,8 @@
 # autoprobe on again. Boot 2, modules loaded in the order the shipped
 # modprobe.d softdep gives (kmem_pmem before dax_pmem): kmem_pmem claims the
 # device as it appears, its sections come back as RAM, and pmemctl restore
-# finds nothing left to do but check.
+# finds nothing left to do but check. The driver's own DRAM per section
+# (dram_bytes) stays under 64 bytes.
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 . tests/lib/pmemctl.sh
@@ -67,6 +68,13 @@ if [[ $KMP_BOOT == 1 ]]; then
 		"$(echo "$t1 - $t0" | bc)" "$used" "$budget_kib"
 	(( used < budget_kib )) || fail "setup spent $used KiB of DRAM"
 	[[ $(kmp_get "$dev" metadata) == new ]] || fail "metadata: $(kmp_get "$dev" metadata)"
+	step "the driver's own DRAM: at most 64 bytes per section, fixed part included"
+	n=$(kmp_get "$dev" sections)
+	bytes=$(kmp_get "$dev" dram_bytes)
+	echo "driver state: $bytes bytes for $n sections"
+	(( bytes <= 64 * n )) || fail "kmem_pmem holds $bytes bytes of DRAM for $n sections"
+	expect_exit 0 status "$dev"
+	expect_out "driver state"
 	echo ok
 	exit 0
 fi

@@ -33,30 +33,11 @@ static bool dax_unbound(const char *name)
 	return !dax_driver(name, drv, sizeof(drv)) && !drv[0];
 }
 
-/* Call @fn on every dax device; stop at the first non-zero return. */
-static int for_each_dax(int (*fn)(const char *name, void *data), void *data)
+/* Remember @name among the unbound devices of @h. */
+static int note_unbound(struct autoprobe_hold *h, const char *name)
 {
-	struct dirent *d;
-	DIR *dir;
-	int rc = 0;
-
-	dir = opendir(DAX_DEVICES);
-	if (!dir)
-		return -errno;
-	while (!rc && (d = readdir(dir)))
-		if (!strncmp(d->d_name, "dax", 3))
-			rc = fn(d->d_name, data);
-	closedir(dir);
-	return rc;
-}
-
-static int note_unbound(const char *name, void *data)
-{
-	struct autoprobe_hold *h = data;
 	char **bigger;
 
-	if (!dax_unbound(name))
-		return 0;
 	bigger = realloc(h->unbound, (h->nr_unbound + 1) * sizeof(*bigger));
 	if (!bigger)
 		return -ENOMEM;
@@ -66,6 +47,43 @@ static int note_unbound(const char *name, void *data)
 		return -ENOMEM;
 	h->nr_unbound++;
 	return 0;
+}
+
+static bool was_unbound(const struct autoprobe_hold *h, const char *name)
+{
+	int i;
+
+	for (i = 0; i < h->nr_unbound; i++)
+		if (!strcmp(name, h->unbound[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Go through the dax devices bound to no driver: before the hold (@before),
+ * remember them; after it, offer the drivers those that were not, but
+ * @h->keep.
+ */
+static int walk_unbound(struct autoprobe_hold *h, bool before)
+{
+	struct dirent *d;
+	DIR *dir;
+	int rc = 0;
+
+	dir = opendir(DAX_DEVICES);
+	if (!dir)
+		return -errno;
+	while (!rc && (d = readdir(dir))) {
+		if (strncmp(d->d_name, "dax", 3) || !dax_unbound(d->d_name))
+			continue;
+		if (before)
+			rc = note_unbound(h, d->d_name);
+		else if (!was_unbound(h, d->d_name) &&
+			 (!h->keep || strcmp(d->d_name, h->keep)))
+			sysfs_write(DAX_PROBE, d->d_name);
+	}
+	closedir(dir);
+	return rc;
 }
 
 /**
@@ -86,7 +104,7 @@ int autoprobe_hold(struct autoprobe_hold *h)
 	h->was_on = !strcmp(val, "1");
 	if (!h->was_on)
 		return 0;
-	rc = for_each_dax(note_unbound, h);
+	rc = walk_unbound(h, true);
 	if (!rc)
 		rc = sysfs_write(DAX_AUTOPROBE, "0");
 	if (rc) {
@@ -94,20 +112,6 @@ int autoprobe_hold(struct autoprobe_hold *h)
 		return rc;
 	}
 	h->held = true;
-	return 0;
-}
-
-static int probe_new(const char *name, void *data)
-{
-	struct autoprobe_hold *h = data;
-	int i;
-
-	if (!dax_unbound(name) || (h->keep && !strcmp(name, h->keep)))
-		return 0;
-	for (i = 0; i < h->nr_unbound; i++)
-		if (!strcmp(name, h->unbound[i]))
-			return 0;
-	sysfs_write(DAX_PROBE, name);
 	return 0;
 }
 
@@ -126,7 +130,7 @@ void autoprobe_release(struct autoprobe_hold *h, const char *keep)
 	if (h->held) {
 		sysfs_write(DAX_AUTOPROBE, "1");
 		h->keep = keep;
-		for_each_dax(probe_new, h);
+		walk_unbound(h, false);
 	}
 	for (i = 0; i < h->nr_unbound; i++)
 		free(h->unbound[i]);

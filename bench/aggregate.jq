@@ -276,7 +276,8 @@ def trstep($p; $s): {
 	setup1t: (["sections", "device_bytes", "setup_s", "dram_kib", "node_ram_kib",
 		   "driver_dram_bytes", "workload_s", "workload_read_mibs",
 		   "workload_write_mibs", "workload_chase_ns", "persistent64_s",
-		   "unbind_s", "dram_after_unbind_kib"] |
+		   "unbind_s", "dram_after_unbind_kib", "sunreclaim_kib",
+		   "sreclaimable_kib", "pagetables_kib", "percpu_kib", "kernelstack_kib"] |
 		map({key: ., value: one("setup1t.\(.)")}) | from_entries |
 		if .sections == null then null
 		else . + {dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end),

@@ -28,7 +28,13 @@ kmp_load || fail "cannot load kmem_pmem.ko"
 bench_record guest.node0_kib "$(kmp_node_kib 0 MemTotal)"
 
 bench_step "pmemctl setup namespace0.0: devdax, kmem_pmem, every section RAM"
+# The kernel's counters a hot-add grows: memory block devices and their
+# sysfs nodes (Slab), direct-map and vmemmap page tables (PageTables), ...
+meminfo_kib() { awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo; }
+counters=(SUnreclaim SReclaimable PageTables Percpu KernelStack)
+declare -A before
 bench_settle
+for c in "${counters[@]}"; do before[$c]=$(meminfo_kib "$c"); done
 free0=$(bench_free_pages)
 t0=$(bench_us)
 expect_exit 0 setup namespace0.0
@@ -44,6 +50,9 @@ bench_record setup1t.sections "$n"
 bench_record setup1t.device_bytes "$(< "/sys/bus/dax/devices/$dev/size")"
 bench_record setup1t.setup_s "$(bench_secs "$t0" "$t1")"
 bench_record setup1t.dram_kib $(((free0 - free1) * 4))
+for c in "${counters[@]}"; do
+	bench_record "setup1t.${c,,}_kib" $(($(meminfo_kib "$c") - before[$c]))
+done
 bench_record setup1t.node_ram_kib "$(kmp_node_kib "$node" MemTotal)"
 bench_record setup1t.driver_dram_bytes "$(kmp_get "$dev" dram_bytes)"
 echo "setup: $n sections, $(bench_secs "$t0" "$t1") s, DRAM $(((free0 - free1) * 4)) KiB"

@@ -29,11 +29,19 @@ budget_kib=$((32 << 10))	# device_dax would need 256 MiB (6.12) to 1 GiB (6.1)
 # first onlining on node 1 hands ~20 MiB of them back to node 0's free
 # count, which would hide what was spent.
 node0_free_kib() {
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
 	awk '/^Node/ { n0 = ($2 == "0,") } n0 && /pages free/ { f += $3 }
 	     n0 && /^ +count:/ { f += $2 } END { print f * 4 }' /proc/zoneinfo
 }
 # DRAM spent since $1 (node0_free_kib then), in KiB.
 dram_used() { echo $(($1 - $(node0_free_kib))); }
+# Where it went: the kernel's counters that grew since the snapshot in $1.
+meminfo_snap() { grep -E '^(Slab|SReclaimable|SUnreclaim|KernelStack|PageTables|Percpu|VmallocUsed|Cached|AnonPages):' /proc/meminfo > "$1"; }
+meminfo_delta() {
+	meminfo_snap /tmp/meminfo.after
+	join "$1" /tmp/meminfo.after | awk '{ printf "%s%s %+d kB", (NR > 1 ? ", " : "  counters: "), $1, $4 - $2 } END { print "" }'
+}
 
 check_all_ram() {
 	local dev=$1 n
@@ -52,6 +60,7 @@ if [[ $KMP_BOOT == 1 ]]; then
 	kmp_load
 	step "boot 1: pmemctl setup namespace0.0 (64 GiB) on 384 MiB of DRAM"
 	free0=$(node0_free_kib)
+	meminfo_snap /tmp/meminfo.before
 	dmesg_mark
 	t0=$(date +%s.%N)
 	expect_exit 0 setup --json namespace0.0
@@ -66,6 +75,7 @@ if [[ $KMP_BOOT == 1 ]]; then
 	used=$(dram_used "$free0")
 	printf 'setup: %.1f s, DRAM spent %d KiB (budget %d KiB)\n' \
 		"$(echo "$t1 - $t0" | bc)" "$used" "$budget_kib"
+	meminfo_delta /tmp/meminfo.before
 	(( used < budget_kib )) || fail "setup spent $used KiB of DRAM"
 	[[ $(kmp_get "$dev" metadata) == new ]] || fail "metadata: $(kmp_get "$dev" metadata)"
 	step "the driver's own DRAM: at most 64 bytes per section, fixed part included"

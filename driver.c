@@ -274,6 +274,37 @@ static void kmp_detach(struct kmp_dev *kdev)
 }
 
 /**
+ * kmp_dram_bytes() - the DRAM the driver holds for a device
+ * @kdev: the device
+ *
+ * Per section: its state (u8), what the table records (u8), its char device
+ * mapping count (atomic_t) and its table entry as encoded in DRAM before a
+ * write (one byte of @meta_buf), and, only while a table of another geometry
+ * waits for "init", what it implies (u8): 7 bytes, 8 then. Fixed: struct
+ * kmp_dev, the table's header in @meta_buf and the page of the poison list.
+ * The table itself is in the pmem; the kernel's own structures for a
+ * section's memory block (struct memory_block, sysfs) are not counted.
+ *
+ * Context: takes @kdev->lock for reading.
+ * Return: bytes.
+ */
+u64 kmp_dram_bytes(struct kmp_dev *kdev)
+{
+	u64 n = kdev->layout.nr_sections;
+	u64 bytes;
+
+	bytes = struct_size(kdev, state, n) + n * sizeof(*kdev->recorded) +
+		n * sizeof(*kdev->map_count) + PAGE_SIZE;
+	down_read(&kdev->lock);
+	if (kdev->meta_buf)
+		bytes += kdev->place.copy_size;
+	if (kdev->meta_carry)
+		bytes += n;
+	up_read(&kdev->lock);
+	return bytes;
+}
+
+/**
  * kmp_initial_volatile() - are sections of a new table volatile?
  *
  * Return: true unless the module was loaded with initial_mode=persistent.
@@ -358,6 +389,9 @@ static int kmp_probe(struct dev_dax *dev_dax)
 
 	kdev = kmp_adopt_orphan(dev_dax, &layout);
 	if (!kdev) {
+		rc = kmp_check_no_memmap(dev, &layout);
+		if (rc)
+			return rc;
 		kdev = kmp_dev_create(dev_dax, &dev_dax->ranges[0].range,
 				      &layout, &place);
 		if (IS_ERR(kdev))
@@ -439,8 +473,13 @@ static int __init kmp_init(void)
 	rc = dax_driver_register(&kmp_driver);
 	if (rc)
 		goto err_driver;
+	rc = kmp_claim_register(&kmp_driver.drv);
+	if (rc)
+		goto err_claim;
 	return 0;
 
+err_claim:
+	dax_driver_unregister(&kmp_driver);
 err_driver:
 	kmp_notifier_unregister();
 err_notifier:
@@ -452,6 +491,7 @@ err_memory_type:
 
 static void __exit kmp_exit(void)
 {
+	kmp_claim_unregister();
 	dax_driver_unregister(&kmp_driver);
 	kmp_notifier_unregister();
 	/*

@@ -165,6 +165,7 @@ void kmp_notifier_unregister(void);
 int kmp_add_section(struct kmp_dev *kdev, unsigned long i);
 int kmp_remove_section(struct kmp_dev *kdev, unsigned long i);
 u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i);
+int kmp_check_no_memmap(struct device *dev, const struct kmp_layout *layout);
 extern bool allow_dram_memmap;
 extern const char *kmp_ram_name;
 
@@ -199,6 +200,11 @@ int kmp_chardev_add(struct kmp_dev *kdev);
 void kmp_chardev_remove(struct kmp_dev *kdev);
 void kmp_chardev_revoke(struct kmp_dev *kdev);
 
+/* claim_at_add.c: devices with a table go to kmem_pmem as they appear */
+struct device_driver;
+int kmp_claim_register(struct device_driver *drv);
+void kmp_claim_unregister(void);
+
 /* sysfs.c */
 int kmp_sysfs_add(struct kmp_dev *kdev);
 void kmp_sysfs_remove(struct kmp_dev *kdev);
@@ -207,6 +213,7 @@ void kmp_sysfs_remove(struct kmp_dev *kdev);
 struct device *kmp_device(struct kmp_dev *kdev);
 void kmp_dev_put(struct kmp_dev *kdev);
 bool kmp_initial_volatile(void);
+u64 kmp_dram_bytes(struct kmp_dev *kdev);
 
 #define KMP_STATE_BIT(s)	(1U << (s))
 #define KMP_VOLATILE_STATES	(KMP_STATE_BIT(KMP_OFFLINE) | KMP_STATE_BIT(KMP_ONLINE))

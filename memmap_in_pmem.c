@@ -213,3 +213,38 @@ int kmp_remove_section(struct kmp_dev *kdev, unsigned long i)
 			 rc == -EBUSY ? " (pages in use that cannot be migrated)" : "");
 	return rc;
 }
+
+/**
+ * kmp_check_no_memmap() - refuse a device whose memory has struct pages
+ * @dev: the dax device, for messages
+ * @layout: its sections
+ *
+ * No section of a device kmem_pmem has not added yet may have struct pages.
+ * Some do when another driver's mapping of the device failed half-way: when
+ * device_dax's probe cannot allocate its DRAM memmap (a namespace made with
+ * map=mem far larger than DRAM), memremap_pages() fails but the kernel's
+ * error path (pagemap_range(), __add_pages()) keeps the sections it had
+ * already added, with their memmap, until reboot. Hot-adding any of them
+ * would fail with -EEXIST; say why instead.
+ *
+ * Return: 0, or -EEXIST.
+ */
+int kmp_check_no_memmap(struct device *dev, const struct kmp_layout *layout)
+{
+	unsigned long pfn = PHYS_PFN(layout->start);
+	unsigned long step = PHYS_PFN(layout->section_size);
+	u64 i, n = 0, first = 0;
+
+	for (i = 0; i < layout->nr_sections; i++, pfn += step) {
+		if (!pfn_valid(pfn))
+			continue;
+		if (!n++)
+			first = i;
+	}
+	if (!n)
+		return 0;
+	dev_err(dev, "%llu of %llu sections (the first: %llu, at %#llx) already have struct pages: a failed mapping of this device by another driver (device_dax's probe out of memory for its memmap) left them until reboot, and they cannot be hot-added; reboot, and bind the device to kmem_pmem before device_dax maps it ('pmemctl setup')\n",
+		n, layout->nr_sections, first,
+		layout->start + first * layout->section_size);
+	return -EEXIST;
+}

@@ -65,6 +65,13 @@ static ssize_t unaligned_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(unaligned_bytes);
 
+static ssize_t dram_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", kmp_dram_bytes(to_kmp_dev(dev)));
+}
+static DEVICE_ATTR_RO(dram_bytes);
+
 static ssize_t memmap_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -241,6 +248,7 @@ static struct attribute *kmp_attrs[] = {
 	&dev_attr_unaligned_bytes.attr,
 	&dev_attr_memmap.attr,
 	&dev_attr_metadata.attr,
+	&dev_attr_dram_bytes.attr,
 	NULL,
 };
 

@@ -73,7 +73,7 @@ def trstep($p; $s): {
 (one("device.section_bytes") // 134217728) as $secbytes |
 (st("dram.kmem.mib_per_gib").median) as $kmem_mib_per_gib |
 
-{
+({
 	dram: {
 		ours: st("dram.ours.mib_per_gib"),
 		kmem: st("dram.kmem.mib_per_gib"),
@@ -271,7 +271,19 @@ def trstep($p; $s): {
 			guest_node0_mib: ([$all[] | select(.key == "guest.node0_kib") | .value] | max |
 				if . == null then null else . / 1024 end)
 		})
-} as $derived |
+} + {
+	# bench/guest-setup1t.sh: 1 TiB through pmemctl setup (null if not run)
+	setup1t: (["sections", "device_bytes", "setup_s", "dram_kib", "node_ram_kib",
+		   "driver_dram_bytes", "workload_s", "workload_read_mibs",
+		   "workload_write_mibs", "workload_chase_ns", "persistent64_s",
+		   "unbind_s", "dram_after_unbind_kib", "sunreclaim_kib",
+		   "sreclaimable_kib", "pagetables_kib", "percpu_kib", "kernelstack_kib"] |
+		map({key: ., value: one("setup1t.\(.)")}) | from_entries |
+		if .sections == null then null
+		else . + {dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end),
+			  device_gib: (.device_bytes / 1073741824),
+			  node_ram_gib: (if .node_ram_kib == null then null else .node_ram_kib / 1048576 end)} end)
+}) as $derived |
 
 {
 	meta: {kernel: (if $kernel == "" then null else $kernel end),

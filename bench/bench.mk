@@ -10,13 +10,15 @@
 #                              scripts/kernels.list (its module is built in
 #                              build/module/KVER/); results per kernel in
 #                              build/bench/KVER/, never overwriting another's
-#   make bench BENCH=compare   one of them (compare, scaling)
+#   make bench BENCH=compare   one of them (compare, scaling, setup1t)
 #   make bench-report          only remake the docs: every kernel's last
 #                              passing run of each bench VM, side by side
 #   make numabench             only the microbenchmark, build/bench/numabench
 #
 # Under TCG the compare VM takes about 10 minutes, the scaling VM 20 (its
-# 2047-section steps) on a quiet host and an hour or more on a busy one. The
+# 2047-section steps) on a quiet host and an hour or more on a busy one; the
+# setup1t VM (1 TiB through pmemctl setup) grows the NVDIMM's sparse backing
+# file by the 16 GiB of struct pages its sections hold. The
 # smoke test tests/integration/bench-smoke.sh runs the same measuring code
 # on a small device as part of `make check`.
 

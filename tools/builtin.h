@@ -55,7 +55,27 @@ pid_t dev_user(const char *path);
 
 /* media.c */
 int media_metadata(struct daxctl_dev *dev, char *state, size_t len);
-int media_clear_table(struct daxctl_dev *dev);
+int media_table_place(struct daxctl_dev *dev, uint64_t *phys, uint64_t *len);
+
+/**
+ * struct autoprobe_hold - the dax bus's autoprobe, turned off for a while
+ * @was_on: it was on
+ * @held: autoprobe_hold() turned it off
+ * @unbound: dax devices bound to no driver before: left so after
+ * @nr_unbound: how many
+ * @keep: the device autoprobe_release() leaves unbound
+ */
+struct autoprobe_hold {
+	bool was_on;
+	bool held;
+	char **unbound;
+	int nr_unbound;
+	const char *keep;
+};
+
+/* dax_autoprobe.c */
+int autoprobe_hold(struct autoprobe_hold *h);
+void autoprobe_release(struct autoprobe_hold *h, const char *keep);
 
 /* json.c */
 struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail);

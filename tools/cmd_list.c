@@ -100,6 +100,10 @@ static void print_full(const struct kmp_info *info, bool verbose)
 	}
 	printf("\n%-14s%s\n", "memmap", info->memmap);
 	printf("%-14s%s\n", "metadata", info->metadata);
+	if (info->dram_bytes && info->sections)
+		printf("%-14s%s of DRAM, %.1f bytes per section\n", "driver state",
+		       S(info->dram_bytes, a),
+		       (double)info->dram_bytes / info->sections);
 	printf("%-14s%s%s\n", "chardev", info->chardev ? KMP_CHARDEV_DIR "/" : "",
 	       info->chardev ? info->name : "none");
 	if (info->sections)

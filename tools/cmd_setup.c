@@ -5,14 +5,16 @@
  *
  *  1. A namespace that is not devdax yet becomes devdax with the memmap in
  *     RAM (ndctl create-namespace -f -e <ns> --mode=devdax --map=mem, done
- *     with libndctl). --map=mem because kmem_pmem never uses device-dax's
- *     own struct pages: with map=mem they take DRAM only while device_dax
- *     holds the device, a moment during setup; map=dev would reserve 1.56%
- *     of the namespace for them for good. A namespace that holds a
- *     filesystem (or any signature blkid knows) is refused unless --force;
- *     one that is mounted or held open is refused even so. The place of
- *     kmem_pmem's table is then zeroed: the namespace's old bytes there
- *     would read as a corrupt table.
+ *     with libndctl), with the dax bus's autoprobe off until the end of
+ *     setup (dax_autoprobe.c), so that device_dax never maps the new
+ *     device: map=mem would give it struct pages in DRAM (gigabytes per
+ *     TiB: more than a small machine has), and map=dev would reserve 1.56%
+ *     of the namespace for them for good; kmem_pmem uses neither. A
+ *     namespace that holds a filesystem (or any signature blkid knows) is
+ *     refused unless --force; one that is mounted or held open is refused
+ *     even so. The place of kmem_pmem's table is then zeroed through the
+ *     raw namespace: the namespace's old bytes there would read as a
+ *     corrupt table.
  *  2. The dax device leaves its driver (libdaxctl: daxctl_dev_disable()):
  *     device_dax if nothing has it open or mapped, kmem if none of its
  *     memory is online (with --force: after offlining it).
@@ -176,13 +178,15 @@ static int namespace_now(const char *name, bool *enabled,
 }
 
 /*
- * Zero the devdax info block setup wrote at 4 KiB into a namespace that had
- * no claim, through its raw block device, as ndctl does before reconfiguring.
- * The namespace is left disabled.
+ * Zero @len bytes at @offset of namespace @ndns through its raw block device
+ * (4 KiB-aligned; the namespace's claim on the media is ignored while it is
+ * raw), as ndctl does before reconfiguring. The namespace is left disabled.
  */
-static int zero_dax_info_block(struct ndctl_namespace *ndns)
+static int zero_raw(struct ndctl_namespace *ndns, uint64_t offset, uint64_t len)
 {
-	char path[64], *zero;
+	uint64_t start = offset & ~4095ULL;
+	uint64_t end = (offset + len + 4095) & ~4095ULL;
+	char path[64], *zero = NULL;
 	int fd, rc;
 
 	ndctl_namespace_disable_invalidate(ndns);
@@ -193,14 +197,17 @@ static int zero_dax_info_block(struct ndctl_namespace *ndns)
 	snprintf(path, sizeof(path), "/dev/%s",
 		 ndctl_namespace_get_block_device(ndns));
 	rc = -ENOMEM;
-	if (posix_memalign((void **)&zero, 4096, 4096))
+	if (posix_memalign((void **)&zero, 4096, end - start))
 		goto out;
-	memset(zero, 0, 4096);
+	memset(zero, 0, end - start);
 	fd = open(path, O_RDWR | O_DIRECT | O_EXCL | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
 	} else {
-		rc = pwrite(fd, zero, 4096, 4096) == 4096 ? 0 : -EIO;
+		rc = pwrite(fd, zero, end - start, start) ==
+		     (ssize_t)(end - start) ? 0 : -EIO;
+		if (!rc && fsync(fd))
+			rc = -errno;
 		close(fd);
 	}
 	free(zero);
@@ -208,6 +215,12 @@ out:
 	ndctl_namespace_set_raw_mode(ndns, 0);
 	ndctl_namespace_disable_invalidate(ndns);
 	return rc;
+}
+
+/* Zero the devdax info block setup wrote at 4 KiB into a namespace. */
+static int zero_dax_info_block(struct ndctl_namespace *ndns)
+{
+	return zero_raw(ndns, 4096, 4096);
 }
 
 /*
@@ -278,23 +291,61 @@ report:
 }
 
 /*
- * A namespace setup has just made devdax: its old bytes (a filesystem's
- * blocks) would read as a corrupt table. The table's place is reached
- * through device_dax, which may not be loaded yet (nothing needed it).
+ * The name of the dax device of devdax namespace @ns, from a new libndctl
+ * context (one kept across a disable and enable does not know the new
+ * one), once the nvdimm bus has finished probing.
  */
-static int clear_table_place(struct pmemctl_args *a, struct daxctl_dev *ddev)
+static int dax_of_namespace(const char *ns, char *dax_name, size_t len)
 {
-	const char *name = daxctl_dev_get_devname(ddev);
-	char drv[64];
-	int rc = 0;
+	struct daxctl_region *dregion;
+	struct ndctl_namespace *ndns;
+	struct daxctl_dev *ddev = NULL;
+	struct ndctl_ctx *nctx;
+	struct ndctl_dax *dax;
+	int rc;
 
-	if (!dax_driver(name, drv, sizeof(drv)) && !drv[0])
-		rc = daxctl_dev_enable_devdax(ddev);
+	rc = ndctl_new(&nctx);
+	if (rc)
+		return rc;
+	ndns = find_namespace(nctx, ns);
+	if (ndns)
+		ndctl_bus_wait_probe(ndctl_namespace_get_bus(ndns));
+	dax = ndns ? ndctl_namespace_get_dax(ndns) : NULL;
+	dregion = dax ? ndctl_dax_get_daxctl_region(dax) : NULL;
+	if (dregion)
+		ddev = daxctl_dev_get_first(dregion);
+	if (ddev)
+		snprintf(dax_name, len, "%s", daxctl_dev_get_devname(ddev));
+	ndctl_unref(nctx);
+	return ddev ? 0 : -ENXIO;
+}
+
+/*
+ * A namespace setup has just made devdax: its old bytes (a filesystem's
+ * blocks) would read as a corrupt table. Zero the table's place through the
+ * raw namespace (device_dax would map the whole device with struct pages in
+ * DRAM to reach it: see dax_autoprobe.c), then enable the namespace again:
+ * the kernel finds the devdax info block and makes the dax device again,
+ * whose name is left in @dax_name.
+ */
+static int clear_table_place(struct pmemctl_args *a, struct ndctl_namespace *ndns,
+			     struct daxctl_dev *ddev, char *dax_name, size_t len)
+{
+	uint64_t phys, size, ns_start = ndctl_namespace_get_resource(ndns);
+	char ns[64];
+	int rc;
+
+	if (!media_table_place(ddev, &phys, &size))
+		return EXIT_OK;	/* kmem_pmem will say why it cannot take it */
+	snprintf(ns, sizeof(ns), "%s", ndctl_namespace_get_devname(ndns));
+	rc = phys >= ns_start ? zero_raw(ndns, phys - ns_start, size) : -ERANGE;
 	if (!rc)
-		rc = media_clear_table(ddev);
+		rc = ndctl_namespace_enable(ndns);
+	if (rc >= 0)
+		rc = dax_of_namespace(ns, dax_name, len);
 	if (rc < 0) {
 		pm_err(a, "%s: cannot clear the place of kmem_pmem's table: %s",
-		       name, strerror(-rc));
+		       ns, strerror(-rc));
 		return EXIT_FAILED;
 	}
 	return EXIT_OK;
@@ -351,7 +402,7 @@ static int setup_namespace(struct pmemctl_args *a, const char *ns,
 			goto out;
 	}
 
-	pm_info(a, "%s: making it devdax with map=mem: device-dax's struct pages then live in DRAM, and only while device_dax holds it; map=dev would keep 1.56%% of the pmem for them for good",
+	pm_info(a, "%s: making it devdax with map=mem, device_dax kept off it: no struct pages of device-dax in DRAM (map=mem) nor in the pmem (map=dev would keep 1.56%% of it)",
 		ns);
 	region = ndctl_namespace_get_region(ndns);
 	snprintf(before->name, sizeof(before->name), "%s", ns);
@@ -404,7 +455,7 @@ found:
 	pm_info(a, "%s: devdax as %s", ns, dax_name);
 	rc = EXIT_OK;
 	if (before->changed)
-		rc = clear_table_place(a, ddev);
+		rc = clear_table_place(a, ndns, ddev, dax_name, len);
 out:
 	ndctl_unref(nctx);
 	if (rc)
@@ -570,6 +621,43 @@ int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 	return EXIT_OK;
 }
 
+/*
+ * Make namespace @name devdax (unless it is), and bind its dax device to
+ * kmem_pmem, with the dax bus's autoprobe off (dax_autoprobe.c): device_dax
+ * never maps a device setup creates. @name becomes the dax device's name;
+ * @drv its driver before the bind. A failure puts the namespace back.
+ */
+static int setup_namespace_held(struct pmemctl_args *a, struct daxctl_ctx *ctx,
+				char *name, size_t len, char *drv, size_t drv_len)
+{
+	struct ns_before before = { .changed = false };
+	struct autoprobe_hold hold;
+	char ns[64];
+	int rc;
+
+	rc = autoprobe_hold(&hold);
+	if (rc) {
+		pm_err(a, "cannot turn the dax bus's autoprobe off (device_dax would map the new device with struct pages in DRAM): %s",
+		       strerror(-rc));
+		return EXIT_FAILED;
+	}
+	snprintf(ns, sizeof(ns), "%s", name);
+	/* setup_namespace() puts the namespace back itself if it fails. */
+	rc = setup_namespace(a, ns, name, len, &before);
+	if (!rc) {
+		if (dax_driver(name, drv, drv_len)) {
+			pm_err(a, "%s: no such dax device", name);
+			rc = EXIT_USAGE;
+		} else {
+			rc = bind_to_kmp(a, ctx, name);
+		}
+		if (rc)
+			restore_namespace(a, &before);
+	}
+	autoprobe_release(&hold, name);
+	return rc;
+}
+
 /**
  * cmd_setup() - pmemctl setup [-f] [-j] [-q] <namespaceX.Y|daxX.Y>
  * @a: the command line
@@ -579,8 +667,7 @@ int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
  */
 int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 {
-	char name[64], drv[64], sz[FMT_SIZE_LEN];
-	struct ns_before before = { .changed = false };
+	char name[64], drv[64] = "", sz[FMT_SIZE_LEN];
 	struct kmp_info info;
 	int kind, rc;
 
@@ -595,24 +682,17 @@ int cmd_setup(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 		return EXIT_UNSUPPORTED;
 	}
 	if (kind == DEV_NAMESPACE) {
-		char ns[64];
-
-		snprintf(ns, sizeof(ns), "%s", name);
-		rc = setup_namespace(a, ns, name, sizeof(name), &before);
+		rc = setup_namespace_held(a, ctx, name, sizeof(name), drv,
+					  sizeof(drv));
+	} else {
+		rc = dax_driver(name, drv, sizeof(drv)) ? EXIT_USAGE : EXIT_OK;
 		if (rc)
-			return rc;
+			pm_err(a, "%s: no such dax device", name);
+		else
+			rc = bind_to_kmp(a, ctx, name);
 	}
-
-	if (dax_driver(name, drv, sizeof(drv))) {
-		pm_err(a, "%s: no such dax device", name);
-		restore_namespace(a, &before);
-		return EXIT_USAGE;
-	}
-	rc = bind_to_kmp(a, ctx, name);
-	if (rc) {
-		restore_namespace(a, &before);
+	if (rc)
 		return rc;
-	}
 	/* The driver may have made sections volatile as it bound. */
 	rc = online_volatile(a, name, NULL);
 	if (rc)

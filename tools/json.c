@@ -155,6 +155,7 @@ struct json_object *kmp_info_to_json(const struct kmp_info *info, bool detail)
 	add_u64(o, "unaligned_bytes", info->unaligned_bytes);
 	add_str(o, "memmap", info->memmap);
 	add_str(o, "metadata", info->metadata);
+	add_u64(o, "driver_dram_bytes", info->dram_bytes);
 	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", info->name);
 	add_str(o, "chardev", info->chardev ? path : NULL);
 

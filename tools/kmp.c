@@ -328,6 +328,7 @@ int kmp_info_read(const char *dev, struct kmp_info *info)
 		info->target_node = -1;
 	read_attr_u64(dev, "first_memory_block", &info->first_memory_block);
 	read_attr_u64(dev, "unaligned_bytes", &info->unaligned_bytes);
+	read_attr_u64(dev, "dram_bytes", &info->dram_bytes);
 	if (read_attr_str(dev, "memmap", info->memmap, sizeof(info->memmap)))
 		snprintf(info->memmap, sizeof(info->memmap), "unknown");
 	if (read_attr_str(dev, "metadata", info->metadata, sizeof(info->metadata)))

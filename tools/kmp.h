@@ -36,6 +36,7 @@
  * @persist: persistent sections
  * @online: volatile sections whose memory block is online
  * @chardev: /dev/kmem_pmem/daxX.Y exists
+ * @dram_bytes: DRAM the driver holds for the device (0: not reported)
  */
 struct kmp_info {
 	char name[32];
@@ -49,6 +50,7 @@ struct kmp_info {
 	char metadata[32];
 	struct seclist vol, persist, online;
 	bool chardev;
+	uint64_t dram_bytes;
 };
 
 int sysfs_read(const char *path, char *buf, size_t len);

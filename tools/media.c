@@ -10,7 +10,8 @@
  * /dev/daxX.Y (the device is bound to device_dax after boot), and decode.
  *
  * "pmemctl setup" clears that place on a namespace it has just made devdax,
- * so that the previous mode's bytes are not read as a corrupt table.
+ * so that the previous mode's bytes are not read as a corrupt table: it
+ * asks here where the place is (media_table_place()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -134,29 +135,29 @@ int media_metadata(struct daxctl_dev *dev, char *state, size_t len)
 }
 
 /**
- * media_clear_table() - zero the place of kmem_pmem's table on a dax device
- * @dev: the dax device, bound to device_dax
+ * media_table_place() - where kmem_pmem's table goes on a dax device
+ * @dev: the dax device, bound to any driver or none
+ * @phys: the physical address of its first copy
+ * @len: the bytes of both copies
  *
- * For a device whose bytes setup was allowed to destroy (a namespace it
- * just made devdax): what the namespace held before (a filesystem's
- * blocks) would otherwise read as a corrupt table, and the bind would
- * refuse every move. Blank, the bind writes a new table.
+ * For a namespace setup has just made devdax, whose bytes it was allowed to
+ * destroy: what the namespace held before (a filesystem's blocks) would
+ * read as a corrupt table, and the bind would refuse every move. setup
+ * zeroes this place through the raw namespace, without device_dax.
  *
- * Return: 0, or a negative errno (see media_metadata()).
+ * Return: 1, or 0 if kmem_pmem would not take the device (no place).
  */
-int media_clear_table(struct daxctl_dev *dev)
+int media_table_place(struct daxctl_dev *dev, uint64_t *phys, uint64_t *len)
 {
-	struct table_map t;
-	int rc;
+	uint64_t start = daxctl_dev_get_resource(dev);
+	struct kmp_meta_place place;
+	struct kmp_layout layout;
 
-	rc = map_table(dev, PROT_READ | PROT_WRITE, &t);
-	if (rc <= 0)
-		return rc;
-	/*
-	 * No flush: the bind that follows reads these zeros through the
-	 * cache and writes its new table durably itself.
-	 */
-	memset(t.p, 0, 2 * t.place.copy_size);
-	munmap(t.base, t.len);
-	return 0;
+	if (kmp_layout_compute(start, daxctl_dev_get_size(dev),
+			       memory_block_size(), &layout) ||
+	    kmp_meta_place(daxctl_dev_get_size(dev), &layout, &place))
+		return 0;
+	*phys = start + place.offset;
+	*len = 2 * place.copy_size;
+	return 1;
 }

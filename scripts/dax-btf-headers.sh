@@ -191,7 +191,14 @@ EOF
 		'dev|structdevicedev|struct device dev' \
 		'nr_range|intnr_range|int nr_range' \
 		'ranges|structdev_dax_range*ranges|struct dev_dax_range *ranges'
-	echo "#endif"
+	cat <<'EOF'
+static inline struct dev_dax *to_dev_dax(struct device *dev)
+{
+	return container_of(dev, struct dev_dax, dev);
+}
+
+#endif
+EOF
 } > "$tmp/dax-private.h"
 {
 	header bus.h

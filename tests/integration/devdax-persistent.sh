@@ -20,13 +20,9 @@ size=$(kmp_get "$dev" section_size)
 dir=$(kmp_dir "$dev")
 [[ $(kmp_get "$dev" volatile) == 0-30 ]] || fail "volatile reads '$(kmp_get "$dev" volatile)'"
 
-step "making sections 4-7 persistent gives each a device-dax instance, struct pages in the section"
-free_before=$(node_free_pages 0)
+step "making sections 4-7 persistent gives each a device-dax instance"
+dmesg_mark
 kmp_set "$dev" persistent 4-7 || fail "making 4-7 persistent failed"
-free_after=$(node_free_pages 0)
-used=$((free_before - free_after))
-echo "node 0 free pages: $free_before before, $free_after after: $used pages for 4 sections ($((used / 4)) per section; a DRAM memmap of 126 MiB is 504)"
-((used < 4 * 128)) || fail "making 4 sections device-dax took $used pages of node 0"
 for s in 4 5 6 7; do
 	[[ -L $dir/section$s ]] || fail "no link kmem_pmem/section$s"
 	dax=$(basename "$(readlink "$dir/section$s")")
@@ -93,7 +89,6 @@ os.close(dfd)
 assert n == len(want), "O_DIRECT read returned %d" % n
 assert m[:len(want)] == want, "O_DIRECT read: bytes differ"
 print("O_DIRECT read of %d bytes into the mapping: bytes arrived" % n)
-m.flush()
 
 assert try_volatile(4) == errno.EBUSY, "mapped section 4 was not refused with EBUSY"
 print("moving mapped section 4: EBUSY")
@@ -116,7 +111,6 @@ path, unbind, dev = sys.argv[1], sys.argv[2], sys.argv[3]
 fd = os.open(path, os.O_RDWR)
 m = mmap.mmap(fd, 2 << 20)
 m[0:16] = b"kmp-devdax-data!"
-m.flush()
 with open(unbind, "w") as f:
     f.write(dev)
 pid = os.fork()
@@ -140,8 +134,22 @@ sys.stdout.buffer.write(mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)[:16])' "/dev
 	fail "section 5's data is not there after rebind"
 echo "section 5 served again as /dev/$dax5 with its data"
 
+step "DRAM for struct pages: node 0 free pages around a bind that serves all 31 sections as device-dax"
+kmp_set "$dev" persistent all || fail "making every section persistent failed"
+kmp_unbind "$dev"
+sync
+echo 3 > /proc/sys/vm/drop_caches
+free_before=$(node_free_pages 0)
+kmp_bind "$dev" || fail "rebind failed"
+free_after=$(node_free_pages 0)
+n=$(ls -d "$dir"/section[0-9]* | wc -l)
+((n == 31)) || fail "$n of 31 sections have a device-dax instance"
+used=$((free_before - free_after))
+echo "node 0 free pages: $free_before before, $free_after after the bind: $used pages for 31 instances ($((used / 31)) per section; their struct pages in DRAM would be 504 per section)"
+((used < 31 * 64)) || fail "31 device-dax instances took $used pages of node 0"
+
 step "back to volatile, unbind, rmmod"
-kmp_set "$dev" volatile 5-7 || fail "making 5-7 volatile failed"
+kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"
 kmp_unbind "$dev"
 rmmod kmem_pmem || fail "rmmod failed"
 echo ok

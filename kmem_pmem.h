@@ -112,6 +112,8 @@ enum kmp_memmap {
  * @map_count: per section, the char device mappings covering it
  * @devdax: per section, its device-dax instance (self-hosted persistent
  *	sections, persistent_devdax=1); under @lock
+ * @yielded_from: where the bound device's dax region's resource was taken
+ *	from while our instances overlap it (7.x), or NULL; under @lock
  * @misc: the char device /dev/kmem_pmem/<name>
  * @files: open char device files, under @files_lock
  * @files_lock: protects @files and the files' mappings lists
@@ -149,6 +151,7 @@ struct kmp_dev {
 	u8 *recorded;
 	atomic_t *map_count;
 	struct kmp_section_devdax *devdax;
+	struct resource *yielded_from;
 	struct miscdevice misc;
 	bool misc_registered;
 	struct list_head files;

@@ -25,6 +25,7 @@
 
 #include <linux/dax.h>
 #include <linux/fs.h>
+#include <linux/ioport.h>
 #include <linux/memregion.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
@@ -223,6 +224,38 @@ static int check_carve_out(struct kmp_dev *kdev, unsigned long i)
 	return -EOPNOTSUPP;
 }
 
+/*
+ * Since 7.x the dax core keeps every dax region's range in one resource
+ * tree and refuses overlapping regions (alloc_dax_region(): "dax_region
+ * resource conflict"); the bound device's own region covers all of our
+ * sections. While kmem_pmem is bound, that region is not used (no
+ * device_dax instance of it is bound), so it yields its range: it leaves the
+ * tree at bind and goes back at unbind, before the dax core could release
+ * it. Older kernels have no such tree: the region's resource has no parent.
+ */
+static void yield_parent_region(struct kmp_dev *kdev)
+{
+	struct resource *res = &kdev->dev_dax->region->res;
+
+	if (kdev->yielded_from || !res->parent)
+		return;
+	kdev->yielded_from = res->parent;
+	release_resource(res);
+}
+
+/* For unbind, once every instance is gone. */
+static void unyield_parent_region(struct kmp_dev *kdev)
+{
+	struct resource *res = &kdev->dev_dax->region->res;
+
+	if (!kdev->yielded_from)
+		return;
+	if (request_resource(kdev->yielded_from, res))
+		dev_err(kmp_device(kdev), "cannot give the dax region %pR its range back\n",
+			res);
+	kdev->yielded_from = NULL;
+}
+
 /**
  * kmp_devdax_create() - serve a self-hosted persistent section as device-dax
  * @kdev: the device
@@ -256,6 +289,7 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 	rc = check_carve_out(kdev, i);
 	if (rc)
 		return rc;
+	yield_parent_region(kdev);
 
 	sd->rc = -ENODEV;	/* no probe ran */
 	pdev = platform_device_register_full(&info);
@@ -347,7 +381,10 @@ int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i, bool force)
 
 /**
  * kmp_devdax_destroy_all() - for unbind: tear down every instance
- * @kdev: the device
+ * @kdev: the device, still bound
+ *
+ * Also gives the device's own dax region its range back (see
+ * yield_parent_region()).
  *
  * Context: process context; takes @kdev->lock.
  */
@@ -358,6 +395,7 @@ void kmp_devdax_destroy_all(struct kmp_dev *kdev)
 	down_write(&kdev->lock);
 	for (i = 0; i < kdev->layout.nr_sections; i++)
 		kmp_devdax_destroy(kdev, i, true);
+	unyield_parent_region(kdev);
 	up_write(&kdev->lock);
 }
 

@@ -42,6 +42,7 @@ matrix_tests=(
 	driver-bad-input	# malformed writes
 	pmemctl-cli		# pmemctl check/status/move
 	driver-online-policy	# the kernel's auto-online policy "online"
+	devdax-persistent	# persistent_devdax=1: device-dax instances, 2 MiB faults, O_DIRECT
 )
 KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 export KVER

@@ -310,6 +310,15 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 		if (rc)
 			goto err;
 	}
+	/*
+	 * device-dax does not consult bad blocks (neither for nvdimm's): a load
+	 * from a poisoned page is a machine check that memory_failure() turns
+	 * into SIGBUS for the process. Say so.
+	 */
+	if (kmp_poisoned(kdev, kdev->layout.head_bytes + (u64)i * kdev->layout.section_size,
+			 kdev->layout.section_size))
+		dev_warn(kmp_device(kdev), "section %lu has pages found poisoned while it was RAM: %s does not refuse them\n",
+			 i, dev_name(&sd->dev_dax->dev));
 	rc = sysfs_add_link_to_group(&kmp_device(kdev)->kobj, "kmem_pmem",
 				     &sd->dev_dax->dev.kobj,
 				     link_name(i, name, sizeof(name)));

@@ -16,8 +16,8 @@
  * The dax core keeps a region in its parent device's drvdata and ties the
  * region's and its instances' lifetime to that parent's driver binding
  * (devm), so each section's region gets a parent of its own: a platform
- * device "kmem_pmem_section", child of the bound dax device, bound to the
- * platform driver below. Unregistering it kills the instance (no fault or
+ * device "kmem_pmem_section" (at the top of the platform bus, as hmem
+ * devices), bound to the platform driver below. Unregistering it kills the instance (no fault or
  * mmap succeeds any more), zaps every mapping and removes the instance and
  * its region. A move to volatile refuses an instance that is mapped.
  */
@@ -256,6 +256,39 @@ static void unyield_parent_region(struct kmp_dev *kdev)
 	kdev->yielded_from = NULL;
 }
 
+/*
+ * The platform device parenting a section's region, registered (and so
+ * probed: the probe sets kdev->devdax[i].rc). It sits at the top of the
+ * platform bus, as the kernel's hmem devices do, not below the nvdimm
+ * device we are bound to: libndctl takes a dax device below an nvdimm
+ * region for one of the region's namespaces, and PMDK, looking up the
+ * namespace of /dev/daxR.0 for bad blocks and shutdown state, crashes in
+ * ndctl_namespace_get_region(). It gets the bound device's NUMA node, which
+ * device_dax hands to memremap_pages(), as it would for the device itself.
+ */
+static struct platform_device *new_section_device(struct kmp_dev *kdev,
+						  struct kmp_section_pdata *pd)
+{
+	struct platform_device *pdev;
+	int rc;
+
+	pdev = platform_device_alloc(KMP_SECTION_DRV_NAME, PLATFORM_DEVID_AUTO);
+	if (!pdev)
+		return ERR_PTR(-ENOMEM);
+	set_dev_node(&pdev->dev, dev_to_node(kmp_device(kdev)));
+	rc = platform_device_add_data(pdev, pd, sizeof(*pd));
+	if (rc)
+		goto err;
+	kdev->devdax[pd->section].rc = -ENODEV;	/* no probe ran */
+	rc = platform_device_add(pdev);
+	if (rc)
+		goto err;
+	return pdev;
+err:
+	platform_device_put(pdev);
+	return ERR_PTR(rc);
+}
+
 /**
  * kmp_devdax_create() - serve a self-hosted persistent section as device-dax
  * @kdev: the device
@@ -272,13 +305,6 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 {
 	struct kmp_section_devdax *sd = &kdev->devdax[i];
 	struct kmp_section_pdata pd = { .kdev = kdev, .section = i };
-	struct platform_device_info info = {
-		.parent = kmp_device(kdev),
-		.name = KMP_SECTION_DRV_NAME,
-		.id = PLATFORM_DEVID_AUTO,
-		.data = &pd,
-		.size_data = sizeof(pd),
-	};
 	struct platform_device *pdev;
 	char name[32];
 	int rc;
@@ -291,8 +317,7 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 		return rc;
 	yield_parent_region(kdev);
 
-	sd->rc = -ENODEV;	/* no probe ran */
-	pdev = platform_device_register_full(&info);
+	pdev = new_section_device(kdev, &pd);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
 	sd->pdev = pdev;

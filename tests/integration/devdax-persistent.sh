@@ -139,8 +139,11 @@ kmp_set "$dev" persistent all || fail "making every section persistent failed"
 kmp_unbind "$dev"
 sync
 echo 3 > /proc/sys/vm/drop_caches
+# Fold the per-CPU counter deltas, or the node's count may be seconds old.
+echo 1 > /proc/sys/vm/stat_refresh
 free_before=$(node_free_pages 0)
 kmp_bind "$dev" || fail "rebind failed"
+echo 1 > /proc/sys/vm/stat_refresh
 free_after=$(node_free_pages 0)
 n=$(ls -d "$dir"/section[0-9]* | wc -l)
 ((n == 31)) || fail "$n of 31 sections have a device-dax instance"

@@ -70,6 +70,7 @@ static void kmp_dev_release(struct kref *ref)
 
 	badblocks_exit(&kdev->poison);
 	cleanup_srcu_struct(&kdev->access_srcu);
+	kvfree(kdev->devdax);
 	kvfree(kdev->map_count);
 	kvfree(kdev->recorded);
 	kfree(kdev->name);
@@ -109,7 +110,8 @@ static struct kmp_dev *kmp_dev_alloc(struct dev_dax *dev_dax,
 	kdev->name = kstrdup(dev_name(&dev_dax->dev), GFP_KERNEL);
 	kdev->recorded = kvzalloc(n, GFP_KERNEL);
 	kdev->map_count = kvcalloc(n, sizeof(*kdev->map_count), GFP_KERNEL);
-	if (!kdev->name || !kdev->recorded || !kdev->map_count) {
+	kdev->devdax = kvcalloc(n, sizeof(*kdev->devdax), GFP_KERNEL);
+	if (!kdev->name || !kdev->recorded || !kdev->map_count || !kdev->devdax) {
 		kmp_dev_put(kdev);
 		return NULL;
 	}
@@ -249,6 +251,7 @@ static void kmp_detach(struct kmp_dev *kdev)
 	unsigned long *map, left;
 
 	kmp_chardev_revoke(kdev);
+	kmp_devdax_destroy_all(kdev);
 	left = kmp_remove_all(kdev);
 	kmp_warn_recorded_volatile(kdev);
 	if (!left) {
@@ -420,6 +423,7 @@ static int kmp_probe(struct dev_dax *dev_dax)
 		 kdev->nid, layout.head_bytes + layout.tail_bytes,
 		 place.offset, kmp_meta_status_str(kdev));
 	kmp_restore(kdev, new_table && kmp_initial_volatile());
+	kmp_devdax_restore(kdev);
 	return 0;
 
 err_chardev:
@@ -470,6 +474,10 @@ static int __init kmp_init(void)
 	if (rc)
 		goto err_notifier;
 
+	rc = kmp_devdax_driver_register();
+	if (rc)
+		goto err_devdax;
+
 	rc = dax_driver_register(&kmp_driver);
 	if (rc)
 		goto err_driver;
@@ -481,6 +489,8 @@ static int __init kmp_init(void)
 err_claim:
 	dax_driver_unregister(&kmp_driver);
 err_driver:
+	kmp_devdax_driver_unregister();
+err_devdax:
 	kmp_notifier_unregister();
 err_notifier:
 	put_memory_type(kmp_slowmem_type);
@@ -493,6 +503,7 @@ static void __exit kmp_exit(void)
 {
 	kmp_claim_unregister();
 	dax_driver_unregister(&kmp_driver);
+	kmp_devdax_driver_unregister();
 	kmp_notifier_unregister();
 	/*
 	 * rmmod is refused while orphans exist, but the unbinds above run

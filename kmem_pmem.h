@@ -22,7 +22,21 @@
 
 struct dev_dax;
 struct device;
+struct platform_device;
 struct resource;
+
+/**
+ * struct kmp_section_devdax - the device-dax instance serving one
+ *	self-hosted persistent section (persistent_devdax.c)
+ * @pdev: the platform device that is the instance's region's parent, or NULL
+ * @dev_dax: the instance, set by the platform device's probe
+ * @rc: the probe's result
+ */
+struct kmp_section_devdax {
+	struct platform_device *pdev;
+	struct dev_dax *dev_dax;
+	int rc;
+};
 
 /**
  * enum kmp_state - what a section is used for
@@ -96,6 +110,10 @@ enum kmp_memmap {
  * @recorded: per section what the table says, KMP_META_PERSISTENT or
  *	KMP_META_VOLATILE
  * @map_count: per section, the char device mappings covering it
+ * @devdax: per section, its device-dax instance (self-hosted persistent
+ *	sections, persistent_devdax=1); under @lock
+ * @yielded_from: where the bound device's dax region's resource was taken
+ *	from while our instances overlap it (7.x), or NULL; under @lock
  * @misc: the char device /dev/kmem_pmem/<name>
  * @files: open char device files, under @files_lock
  * @files_lock: protects @files and the files' mappings lists
@@ -132,6 +150,8 @@ struct kmp_dev {
 	u8 *meta_carry;
 	u8 *recorded;
 	atomic_t *map_count;
+	struct kmp_section_devdax *devdax;
+	struct resource *yielded_from;
 	struct miscdevice misc;
 	bool misc_registered;
 	struct list_head files;
@@ -166,6 +186,7 @@ int kmp_add_section(struct kmp_dev *kdev, unsigned long i);
 int kmp_remove_section(struct kmp_dev *kdev, unsigned long i);
 u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i);
 int kmp_check_no_memmap(struct device *dev, const struct kmp_layout *layout);
+bool kmp_memmap_inside(unsigned long pfn, u64 start, u64 end);
 extern bool allow_dram_memmap;
 extern const char *kmp_ram_name;
 
@@ -194,6 +215,17 @@ void *kmp_pmem_map(struct kmp_dev *kdev, u64 offset, size_t len);
 void kmp_pmem_unmap(void *addr);
 void kmp_pmem_flush(void *addr, size_t len);
 int kmp_scrub_section(struct kmp_dev *kdev, unsigned long i);
+
+/* persistent_devdax.c: self-hosted persistent sections as device-dax */
+extern bool persistent_devdax;
+u64 kmp_memmap_bytes(struct kmp_dev *kdev);
+u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i);
+int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i);
+int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i, bool force);
+void kmp_devdax_destroy_all(struct kmp_dev *kdev);
+void kmp_devdax_restore(struct kmp_dev *kdev);
+int kmp_devdax_driver_register(void);
+void kmp_devdax_driver_unregister(void);
 
 /* chardev.c: /dev/kmem_pmem/daxX.Y */
 int kmp_chardev_add(struct kmp_dev *kdev);

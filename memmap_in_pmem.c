@@ -46,8 +46,15 @@ u64 kmp_section_start(struct kmp_dev *kdev, unsigned long i)
 	return kdev->layout.start + (u64)i * kdev->layout.section_size;
 }
 
-/* Is the struct page of @pfn stored inside [@start, @end)? */
-static bool memmap_inside(unsigned long pfn, u64 start, u64 end)
+/**
+ * kmp_memmap_inside() - where is a struct page stored?
+ * @pfn: a pfn that has a struct page
+ * @start: physical start of a range
+ * @end: physical end of it (exclusive)
+ *
+ * Return: true if the struct page of @pfn is stored inside [@start, @end).
+ */
+bool kmp_memmap_inside(unsigned long pfn, u64 start, u64 end)
 {
 	phys_addr_t phys = slow_virt_to_phys(pfn_to_page(pfn));
 
@@ -61,8 +68,8 @@ static bool section_memmap_self_hosted(struct kmp_dev *kdev, unsigned long i)
 	u64 start = kmp_section_start(kdev, i);
 	u64 end = start + kdev->layout.section_size;
 
-	return memmap_inside(pfn, start, end) &&
-	       memmap_inside(pfn + kdev->pages_per_section - 1, start, end);
+	return kmp_memmap_inside(pfn, start, end) &&
+	       kmp_memmap_inside(pfn + kdev->pages_per_section - 1, start, end);
 }
 
 static int add_one(struct kmp_dev *kdev, unsigned long i, mhp_t flags)

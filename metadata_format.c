@@ -16,7 +16,7 @@
  *	offset	size	field
  *	0	16	signature "KMEM_PMEM_META\0\0"
  *	16	16	uuid
- *	32	4	version (1)
+ *	32	4	version (1, or 2 when a section is self-hosted)
  *	36	4	header size (4096)
  *	40	8	sequence number
  *	48	8	device size in bytes
@@ -25,8 +25,17 @@
  *	72	8	number of sections
  *	80	8	table size in bytes (a multiple of 4096)
  *	88	8	checksum: Fletcher-64 of header and table, this field 0
- *	96	4000	zero
- *	4096	n	one byte per section: 0 persistent, 1 volatile; zero padded
+ *	96	8	version 2: memmap bytes of a self-hosted section; version 1: 0
+ *	104	3992	zero
+ *	4096	n	one byte per section: 0 persistent, 1 volatile, (version 2)
+ *			2 persistent self-hosted; zero padded
+ *
+ * Version 2 (docs/design-persistent-devdax.md) adds entry 2: a persistent
+ * section whose first memmap bytes hold the kernel's struct pages for the
+ * rest of it, which is the data. Entries 0 and 1 mean the same in both
+ * versions, so a version 1 table is read as it is, and a table is written
+ * as version 1 while no entry is 2: older modules, which refuse version 2,
+ * keep reading it until a section is self-hosted.
  *
  * Pure logic: built into the module and into the userspace unit tests.
  */
@@ -49,6 +58,7 @@
 #define OFF_NR		72
 #define OFF_TABLE_SIZE	80
 #define OFF_CHECKSUM	88
+#define OFF_MEMMAP	96
 
 static void put_le(u8 *p, u64 v, int bytes)
 {
@@ -152,20 +162,37 @@ u64 kmp_fletcher64(const u8 *buf, u64 len)
 	return f.hi << 32 | f.lo;
 }
 
+static bool any_self_hosted(const u8 *table, u64 nr)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++)
+		if (table[i] == KMP_META_SELF_HOSTED)
+			return true;
+	return false;
+}
+
 /**
  * kmp_meta_encode() - write one copy of the table
- * @meta: the header fields (version, header and table sizes are filled in)
- * @table: meta->nr_sections entries, KMP_META_PERSISTENT or KMP_META_VOLATILE
+ * @meta: the header fields (version, header and table sizes are filled in;
+ *	memmap_bytes is written only with a self-hosted entry, and must then be
+ *	set)
+ * @table: meta->nr_sections entries, KMP_META_PERSISTENT, KMP_META_VOLATILE
+ *	or KMP_META_SELF_HOSTED; the version follows from them
  * @buf: kmp_meta_copy_size(meta->nr_sections) bytes, overwritten
  */
 void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf)
 {
 	u64 size = kmp_meta_copy_size(meta->nr_sections);
 
+	bool v2 = any_self_hosted(table, meta->nr_sections);
+
 	memset(buf, 0, size);
 	memcpy(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN);
 	memcpy(buf + OFF_UUID, meta->uuid, sizeof(meta->uuid));
-	put_le(buf + OFF_VERSION, KMP_META_VERSION, 4);
+	put_le(buf + OFF_VERSION, v2 ? KMP_META_VERSION_SELF_HOSTED : KMP_META_VERSION, 4);
+	if (v2)
+		put_le(buf + OFF_MEMMAP, meta->memmap_bytes, 8);
 	put_le(buf + OFF_HDR_SIZE, KMP_META_HDR_SIZE, 4);
 	put_le(buf + OFF_SEQ, meta->seq, 8);
 	put_le(buf + OFF_DEV_SIZE, meta->device_size, 8);
@@ -217,7 +244,8 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 				      struct kmp_meta *meta)
 {
 	struct fletcher f = { 0, 0 };
-	u64 nr, tsize, size, sum, i;
+	u64 nr, tsize, size, sum, i, version;
+	u8 max_entry;
 	u8 zero[8] = { 0 };
 
 	if (buf_size < KMP_META_HDR_SIZE)
@@ -226,9 +254,13 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 		return KMP_META_BLANK;
 	if (memcmp(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN))
 		return KMP_META_FOREIGN;
-	if (get_le(buf + OFF_VERSION, 4) != KMP_META_VERSION ||
+	version = get_le(buf + OFF_VERSION, 4);
+	if ((version != KMP_META_VERSION &&
+	     version != KMP_META_VERSION_SELF_HOSTED) ||
 	    get_le(buf + OFF_HDR_SIZE, 4) != KMP_META_HDR_SIZE)
 		return KMP_META_BAD_VERSION;
+	max_entry = version == KMP_META_VERSION ? KMP_META_VOLATILE :
+						  KMP_META_SELF_HOSTED;
 
 	/* Bound the count by the buffer first: table_size() wraps near 2^64. */
 	nr = get_le(buf + OFF_NR, 8);
@@ -248,11 +280,14 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 		return KMP_META_BAD_CHECKSUM;
 
 	for (i = 0; i < nr; i++)
-		if (buf[KMP_META_HDR_SIZE + i] > KMP_META_VOLATILE)
+		if (buf[KMP_META_HDR_SIZE + i] > max_entry)
 			return KMP_META_BAD_ENTRY;
 
 	memcpy(meta->uuid, buf + OFF_UUID, sizeof(meta->uuid));
-	meta->version = KMP_META_VERSION;
+	meta->version = version;
+	meta->memmap_bytes = 0;
+	if (version == KMP_META_VERSION_SELF_HOSTED)
+		meta->memmap_bytes = get_le(buf + OFF_MEMMAP, 8);
 	meta->seq = get_le(buf + OFF_SEQ, 8);
 	meta->device_size = get_le(buf + OFF_DEV_SIZE, 8);
 	meta->section_size = get_le(buf + OFF_SEC_SIZE, 8);
@@ -260,6 +295,10 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	meta->nr_sections = nr;
 	if (!geometry_possible(meta->device_size, meta->section_size,
 			       meta->first_section, nr))
+		return KMP_META_BAD_GEOMETRY;
+	if (version == KMP_META_VERSION_SELF_HOSTED &&
+	    (!meta->memmap_bytes || meta->memmap_bytes >= meta->section_size ||
+	     meta->memmap_bytes % KMP_META_ALIGN))
 		return KMP_META_BAD_GEOMETRY;
 	return KMP_META_VALID;
 }

@@ -112,7 +112,7 @@ static bool out_of_page_allocator(struct kmp_dev *kdev, unsigned long i)
 static bool not_yet_persistent(struct kmp_dev *kdev, unsigned long i)
 {
 	return in_page_allocator(kdev, i) ||
-	       kdev->recorded[i] != KMP_META_PERSISTENT;
+	       !kmp_meta_is_persistent(kdev->recorded[i]);
 }
 
 /*
@@ -178,23 +178,38 @@ static int record_section(struct kmp_dev *kdev, unsigned long i, u8 use)
 	return rc;
 }
 
+/* A move of a self-hosted section did not happen: serve it again. */
+static void serve_again(struct kmp_dev *kdev, unsigned long i, u8 use)
+{
+	if (use == KMP_META_SELF_HOSTED && persistent_devdax)
+		kmp_devdax_create(kdev, i);
+}
+
 /*
  * persistent -> volatile for one section: record "volatile" on the media
  * first, then hot-add. A crash in between brings the section back as RAM,
- * which is what the user asked for; never the other way round.
+ * which is what the user asked for; never the other way round. A
+ * self-hosted section's device-dax instance goes first, unless mapped.
  */
 static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 {
-	bool was_recorded = kdev->recorded[i] == KMP_META_VOLATILE;
+	u8 old = kdev->recorded[i];
+	bool was_recorded = old == KMP_META_VOLATILE;
 	int rc;
 
-	rc = claim_section(kdev, i);
+	rc = kmp_devdax_destroy(kdev, i, false);
 	if (rc)
 		return rc;
+	rc = claim_section(kdev, i);
+	if (rc) {
+		serve_again(kdev, i, old);
+		return rc;
+	}
 	if (!was_recorded) {
 		rc = record_section(kdev, i, KMP_META_VOLATILE);
 		if (rc) {
 			set_state(kdev, i, KMP_PERSISTENT);
+			serve_again(kdev, i, old);
 			return rc;
 		}
 	}
@@ -220,8 +235,8 @@ static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 	 * contents: it stays recorded volatile, so the char device keeps
 	 * refusing it until it is made persistent, which zeroes it.
 	 */
-	if (rc && !was_recorded)
-		record_section(kdev, i, KMP_META_PERSISTENT);
+	if (rc && !was_recorded && !record_section(kdev, i, old))
+		serve_again(kdev, i, old);
 	return rc;
 }
 
@@ -239,9 +254,12 @@ static int take_section_out(struct kmp_dev *kdev, unsigned long i)
  * volatile -> persistent for one section: remove it, zero all of it, and
  * only then record "persistent". Until then it is KMP_MOVING, so the char
  * device refuses it; a crash before the record brings it back as RAM.
+ * Self-hosted (persistent_devdax): recorded so, then served as device-dax;
+ * the zeroed section has no data yet for its carve-out to cover.
  */
 static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 {
+	u8 use;
 	int rc;
 
 	if (in_page_allocator(kdev, i)) {
@@ -260,8 +278,11 @@ static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 		make_section_volatile(kdev, i);
 		return rc;
 	}
-	rc = record_section(kdev, i, KMP_META_PERSISTENT);
+	use = kmp_persistent_use(kdev, i);
+	rc = record_section(kdev, i, use);
 	set_state(kdev, i, KMP_PERSISTENT);
+	if (!rc && use == KMP_META_SELF_HOSTED)
+		rc = kmp_devdax_create(kdev, i);
 	return rc;
 }
 
@@ -297,7 +318,7 @@ static void put_back(struct kmp_dev *kdev, unsigned long i)
 {
 	down_write(&kdev->lock);
 	if (kmp_get_state(kdev, i) == KMP_PERSISTENT &&
-	    kdev->recorded[i] != KMP_META_PERSISTENT &&
+	    !kmp_meta_is_persistent(kdev->recorded[i]) &&
 	    kdev->meta_status != KMP_META_CORRUPT)
 		make_section_volatile(kdev, i);
 	up_write(&kdev->lock);

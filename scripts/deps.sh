@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 pkgs="
 	build-essential pkg-config xz-utils pahole
 	qemu-system-x86 busybox-static cpio kmod
-	numactl libnuma-dev stress-ng jq
+	numactl libnuma-dev stress-ng jq pmdk-tools libpmemobj-dev
 	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
 	asciidoctor gnuplot-nox
 	pahole

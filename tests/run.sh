@@ -44,6 +44,7 @@ matrix_tests=(
 	driver-no-memmap-param	# the refusal without memmap_on_memory=1
 	pmemctl-cli		# pmemctl check/status/move
 	driver-online-policy	# the kernel's auto-online policy "online"
+	devdax-persistent	# persistent_devdax=1: device-dax instances, 2 MiB faults, O_DIRECT
 )
 KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 export KVER

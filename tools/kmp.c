@@ -169,6 +169,36 @@ static void attr_path(char *path, size_t len, const char *dev, const char *attr)
 	snprintf(path, len, DAX_DEVICES "/%s/" KMP_DRIVER "/%s", dev, attr);
 }
 
+/**
+ * kmp_section_device() - the device-dax instance serving a section
+ * @dev: the kmem_pmem device (daxX.Y)
+ * @section: section id
+ * @buf: receives the instance's name (daxR.0)
+ * @len: size of @buf
+ *
+ * Only self-hosted persistent sections have one (kmem_pmem loaded with
+ * persistent_devdax=1): kmem_pmem/section<i> links to it.
+ *
+ * Return: 0, or -errno (-ENOENT: the section has none).
+ */
+int kmp_section_device(const char *dev, unsigned long section, char *buf,
+		       size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX], attr[32];
+	const char *base;
+	ssize_t n;
+
+	snprintf(attr, sizeof(attr), "section%lu", section);
+	attr_path(path, sizeof(path), dev, attr);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = 0;
+	base = strrchr(target, '/');
+	snprintf(buf, len, "%s", base ? base + 1 : target);
+	return 0;
+}
+
 static int read_attr_u64(const char *dev, const char *attr, uint64_t *val)
 {
 	char path[PATH_MAX];

@@ -66,7 +66,7 @@ static void test_corruption(void)
 	buf[KMP_META_HDR_SIZE + 3] = 1;	/* an entry flip breaks the sum */
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_CHECKSUM);
 	buf[KMP_META_HDR_SIZE + 3] = 0;
-	buf[32] = 2;			/* version 2 */
+	buf[32] = 3;			/* version 3: unknown */
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_VERSION);
 	buf[32] = 1;
 	buf[0] = 'X';
@@ -103,6 +103,56 @@ static void resign(u8 *buf, u64 size)
  * Only an all-zero header page means "never written". Garbage without the
  * signature (another user's data, a stray write) is not a blank table.
  */
+/*
+ * Version 2: written only when a section is self-hosted (entry 2), with the
+ * memmap bytes; without one the table stays version 1, which older modules
+ * read. Entry 2 in a version 1 table is not an entry.
+ */
+static void test_self_hosted(void)
+{
+	struct kmp_meta m = sample(31), d;
+	u64 size = kmp_meta_copy_size(31);
+	u8 *buf = malloc(size), table[31] = { 0 };
+
+	table[1] = KMP_META_VOLATILE;
+	m.memmap_bytes = 2 * MiB;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(buf[32], 1);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_VALID);
+	CHECK_EQ(d.version, 1);
+	CHECK_EQ_U64(d.memmap_bytes, 0);
+
+	table[4] = KMP_META_SELF_HOSTED;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(buf[32], 2);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_VALID);
+	CHECK_EQ(d.version, 2);
+	CHECK_EQ_U64(d.memmap_bytes, 2 * MiB);
+	CHECK_EQ(buf[KMP_META_HDR_SIZE + 4], KMP_META_SELF_HOSTED);
+	CHECK(kmp_meta_is_persistent(KMP_META_SELF_HOSTED));
+	CHECK(!kmp_meta_is_persistent(KMP_META_VOLATILE));
+
+	/* Memmap bytes that cannot be: none, a whole section, unaligned. */
+	m.memmap_bytes = 0;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+	m.memmap_bytes = 128 * MiB;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+	m.memmap_bytes = 2 * MiB + 1;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+
+	/* A version 1 header over a self-hosted entry, correctly summed. */
+	m.memmap_bytes = 2 * MiB;
+	kmp_meta_encode(&m, table, buf);
+	buf[32] = 1;
+	memset(buf + 96, 0, 8);
+	resign(buf, size);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_ENTRY);
+	free(buf);
+}
+
 static void test_blank_only_if_zero(void)
 {
 	u64 size = kmp_meta_copy_size(31);
@@ -318,6 +368,7 @@ int main(void)
 {
 	RUN(test_roundtrip);
 	RUN(test_corruption);
+	RUN(test_self_hosted);
 	RUN(test_blank_only_if_zero);
 	RUN(test_huge_count);
 	RUN(test_impossible_geometry);

@@ -1,0 +1,158 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# vm-nvdimm: 4G
+#
+# Persistent sections as device-dax instances (persistent_devdax=1; issue 12,
+# docs/design-persistent-devdax.md). A section made persistent is served by
+# the kernel's device_dax as /dev/daxR.0, with its struct pages in its own
+# first 2 MiB: node 0 spends (almost) no DRAM on it. A 2 MiB-aligned mapping
+# takes one fault per 2 MiB; O_DIRECT read() from a file on ext4 lands in the
+# mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
+# MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
+# until it is unmapped; unbind zaps mappings (SIGBUS) and a rebind serves
+# the section again with its data.
+. tests/lib/guest.sh
+. tests/lib/kmp.sh
+
+dev=$(kmp_setup online_movable persistent_devdax=1)
+kmp_online_all "$dev"
+size=$(kmp_get "$dev" section_size)
+dir=$(kmp_dir "$dev")
+[[ $(kmp_get "$dev" volatile) == 0-30 ]] || fail "volatile reads '$(kmp_get "$dev" volatile)'"
+
+step "making sections 4-7 persistent gives each a device-dax instance"
+dmesg_mark
+kmp_set "$dev" persistent 4-7 || fail "making 4-7 persistent failed"
+for s in 4 5 6 7; do
+	[[ -L $dir/section$s ]] || fail "no link kmem_pmem/section$s"
+	dax=$(basename "$(readlink "$dir/section$s")")
+	sys=/sys/bus/dax/devices/$dax
+	[[ $(cat "$sys/size") == $((size - 2 * 1024 * 1024)) ]] || fail "$dax size $(cat "$sys/size")"
+	[[ $(cat "$sys/align") == 2097152 ]] || fail "$dax align $(cat "$sys/align")"
+	[[ $(cat "$sys/target_node") == 1 ]] || fail "$dax target_node $(cat "$sys/target_node")"
+	[[ $(basename "$(readlink "$sys/driver")") == device_dax ]] || fail "$dax not bound to device_dax"
+	[[ -c /dev/$dax ]] || fail "no /dev/$dax"
+	echo "section $s: /dev/$dax, $(cat "$sys/size") bytes, align $(cat "$sys/align")"
+done
+expect_no_dmesg "not in its first"
+dax4=$(basename "$(readlink "$dir/section4")")
+dax5=$(basename "$(readlink "$dir/section5")")
+
+step "ext4 on a loop device, with a 4 MiB file"
+modprobe -a loop ext4 || fail "no loop or ext4 module"
+truncate -s 64M /tmp/ext4.img
+mkfs.ext4 -q -F /tmp/ext4.img || fail "mkfs.ext4 failed"
+loop=$(losetup -f --show /tmp/ext4.img) || fail "losetup failed"
+mkdir -p /mnt/ext4
+mount -t ext4 "$loop" /mnt/ext4 || fail "mount failed"
+python3 -c 'import os, sys; sys.stdout.buffer.write(os.urandom(4 << 20))' > /mnt/ext4/data
+sync
+
+step "mapping, faults per 2 MiB, O_DIRECT into the mapping, MAP_PRIVATE, EBUSY while mapped"
+python3 - "/dev/$dax4" "$dir/volatile" /mnt/ext4/data <<'PY' || fail "mapping checks failed"
+import ctypes, errno, mmap, os, resource, sys
+path, knob, data = sys.argv[1], sys.argv[2], sys.argv[3]
+MiB = 1 << 20
+
+def try_volatile(sec):
+    try:
+        with open(knob, "w") as f:
+            f.write(str(sec))
+        return 0
+    except OSError as e:
+        return e.errno
+
+fd = os.open(path, os.O_RDWR)
+size = int(open("/sys/bus/dax/devices/%s/size" % os.path.basename(path)).read())
+try:
+    mmap.mmap(fd, size, flags=mmap.MAP_PRIVATE)
+    sys.exit("FAIL: MAP_PRIVATE mapping of the instance succeeded")
+except OSError as e:
+    assert e.errno == errno.EINVAL, e
+print("MAP_PRIVATE refused with EINVAL")
+
+m = mmap.mmap(fd, size)
+addr = ctypes.addressof(ctypes.c_char.from_buffer(m))
+assert addr % (2 * MiB) == 0, "mapping at %#x is not 2 MiB-aligned" % addr
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for off in range(0, size, 4096):
+    m[off] = 0x5a
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+print("touched %d pages of %d MiB: %d minor faults (one per 2 MiB: %d)"
+      % (size // 4096, size // MiB, faults, size // (2 * MiB)))
+assert faults <= size // (2 * MiB) + 8, "%d faults: not one per 2 MiB" % faults
+
+want = open(data, "rb").read()
+dfd = os.open(data, os.O_RDONLY | os.O_DIRECT)
+n = os.preadv(dfd, [memoryview(m)[:len(want)]], 0)
+os.close(dfd)
+assert n == len(want), "O_DIRECT read returned %d" % n
+assert m[:len(want)] == want, "O_DIRECT read: bytes differ"
+print("O_DIRECT read of %d bytes into the mapping: bytes arrived" % n)
+
+assert try_volatile(4) == errno.EBUSY, "mapped section 4 was not refused with EBUSY"
+print("moving mapped section 4: EBUSY")
+m.close()
+os.close(fd)
+rc = try_volatile(4)
+assert rc == 0, "section 4 after munmap: %s" % errno.errorcode.get(rc, rc)
+print("section 4 moved after munmap")
+PY
+[[ ! -e $dir/section4 ]] || fail "section 4 is volatile but its link stays"
+[[ ! -e /sys/bus/dax/devices/$dax4 ]] || fail "$dax4 outlives section 4's move"
+kmp_in_list 4 "$(kmp_get "$dev" volatile)" || fail "section 4 not volatile"
+umount /mnt/ext4
+losetup -d "$loop"
+
+step "unbind zaps a mapping; a rebind serves the section again, data in place"
+python3 - "/dev/$dax5" "$KMP_DRV/unbind" "$dev" <<'PY' || fail "unbind checks failed"
+import mmap, os, signal, sys
+path, unbind, dev = sys.argv[1], sys.argv[2], sys.argv[3]
+fd = os.open(path, os.O_RDWR)
+m = mmap.mmap(fd, 2 << 20)
+m[0:16] = b"kmp-devdax-data!"
+with open(unbind, "w") as f:
+    f.write(dev)
+pid = os.fork()
+if pid == 0:
+    m[0]
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGBUS, \
+    "touching the mapping after unbind: status %#x, not SIGBUS" % status
+print("mapping after unbind: SIGBUS")
+PY
+[[ ! -e /sys/bus/dax/devices/$dax5 ]] || fail "$dax5 outlives the unbind"
+kmp_bind "$dev" || fail "rebind failed"
+[[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' after rebind"
+[[ -L $dir/section5 ]] || fail "no link kmem_pmem/section5 after rebind"
+dax5=$(basename "$(readlink "$dir/section5")")
+[[ $(python3 -c '
+import mmap, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+sys.stdout.buffer.write(mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)[:16])' "/dev/$dax5") == kmp-devdax-data! ]] ||
+	fail "section 5's data is not there after rebind"
+echo "section 5 served again as /dev/$dax5 with its data"
+
+step "DRAM for struct pages: node 0 free pages around a bind that serves all 31 sections as device-dax"
+kmp_set "$dev" persistent all || fail "making every section persistent failed"
+kmp_unbind "$dev"
+sync
+echo 3 > /proc/sys/vm/drop_caches
+# Fold the per-CPU counter deltas, or the node's count may be seconds old.
+echo 1 > /proc/sys/vm/stat_refresh
+free_before=$(node_free_pages 0)
+kmp_bind "$dev" || fail "rebind failed"
+echo 1 > /proc/sys/vm/stat_refresh
+free_after=$(node_free_pages 0)
+n=$(ls -d "$dir"/section[0-9]* | wc -l)
+((n == 31)) || fail "$n of 31 sections have a device-dax instance"
+used=$((free_before - free_after))
+echo "node 0 free pages: $free_before before, $free_after after the bind: $used pages for 31 instances ($((used / 31)) per section; their struct pages in DRAM would be 504 per section)"
+((used < 31 * 64)) || fail "31 device-dax instances took $used pages of node 0"
+
+step "back to volatile, unbind, rmmod"
+kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"
+kmp_unbind "$dev"
+rmmod kmem_pmem || fail "rmmod failed"
+echo ok

@@ -159,6 +159,11 @@ check_proto() { # FUNCTION EXPECTED
 }
 check_proto __dax_driver_register 'int(structdax_device_driver*,structmodule*,constchar*)'
 check_proto dax_driver_unregister 'void(structdax_device_driver*)'
+# persistent_devdax.c: a dax region of its own per self-hosted section.
+check_proto alloc_dax_region 'structdax_region*(structdevice*,int,structrange*,int,unsignedint,longunsignedint)'
+check_proto devm_create_dev_dax 'structdev_dax*(structdev_dax_data*)'
+check_proto kill_dev_dax 'void(structdev_dax*)'
+check_proto dax_inode 'structinode*(structdax_device*)'
 
 header() { # NAME
 	cat <<EOF
@@ -180,13 +185,20 @@ mkdir -p "$out"
 
 #include <linux/build_bug.h>
 #include <linux/device.h>
+#include <linux/ioport.h>
 #include <linux/range.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
 
+struct dax_device;
+struct inode *dax_inode(struct dax_device *dax_dev);
+
 EOF
+	emit dax_region 'res|structresourceres|struct resource res'
 	emit dev_dax_range 'range|structrangerange|struct range range'
 	emit dev_dax \
+		'region|structdax_region*region|struct dax_region *region' \
+		'dax_dev|structdax_device*dax_dev|struct dax_device *dax_dev' \
 		'target_node|inttarget_node|int target_node' \
 		'dev|structdevicedev|struct device dev' \
 		'nr_range|intnr_range|int nr_range' \
@@ -213,6 +225,17 @@ EOF
 #include <linux/types.h>
 
 struct dev_dax;
+struct dax_region;
+struct dev_pagemap;
+struct dev_dax_data;
+struct range;
+
+#define IORESOURCE_DAX_STATIC BIT(0)
+struct dax_region *alloc_dax_region(struct device *parent, int region_id,
+		struct range *range, int target_node, unsigned int align,
+		unsigned long flags);
+void kill_dev_dax(struct dev_dax *dev_dax);
+struct dev_dax *devm_create_dev_dax(struct dev_dax_data *data);
 
 /*
  * The driver's type (enum dax_driver_type since 6.12, match_always before)
@@ -220,6 +243,11 @@ struct dev_dax;
  * kmem_pmem through new_id.
  */
 EOF
+	emit dev_dax_data \
+		'dax_region|structdax_region*dax_region|struct dax_region *dax_region' \
+		'pgmap|structdev_pagemap*pgmap|struct dev_pagemap *pgmap' \
+		'size|resource_size_tsize|resource_size_t size' \
+		'id|intid|int id'
 	emit dax_device_driver \
 		'drv|structdevice_driverdrv|struct device_driver drv' \
 		'probe|int(*probe)(structdev_dax*)|int (*probe)(struct dev_dax *dev)' \

@@ -11,7 +11,9 @@
 # no network): boot 1 installs the two packages of this tree with apt (DKMS
 # builds the module for the running kernel), sets the pmem up with pmemctl,
 # leaves some sections volatile and writes data to persistent ones, and
-# reboots with `systemctl reboot`. Boot 2 finds the split restored by
+# reboots with `systemctl reboot`. Boot 2 finds the device claimed by
+# kmem_pmem as the pmem stack made it (the package's modprobe.d softdep loads
+# kmem_pmem first, so device_dax never maps it), the split restored by
 # pmemctl-restore.service before multi-user.target (and before services that
 # order themselves after it, or not at all), the data intact and the unit's
 # journal saying what it did. Then a second kernel is installed with apt,
@@ -108,9 +110,14 @@ check_restored() {
 	echo "userspace (initrd) from $(($(systemctl show -P InitRDTimestampMonotonic) / 1000)) ms, root from $(($(systemctl show -P UserspaceTimestampMonotonic) / 1000)) ms" >> "$KMP_OUT/boot$KMP_BOOT-times"
 	note "boot $KMP_BOOT ($KVER): split restored $((t_restore / 1000)) ms after the kernel started; sysinit.target $((t_sysinit / 1000)) ms, multi-user.target $((t_multi / 1000)) ms"
 
+	step "kmem_pmem claimed $dev as it appeared (the package's modprobe.d softdep loads it first): device_dax never had it"
+	journalctl -b -k -o cat > "$KMP_OUT/kernel-boot$KMP_BOOT.log"
+	grep -qF "$dev: claimed by kmem_pmem: its media carries a kmem_pmem table" "$KMP_OUT/kernel-boot$KMP_BOOT.log" ||
+		fail "the kernel log lacks kmem_pmem's claim of $dev"
+
 	step "its journal says what it did"
 	journalctl -b -o cat -u pmemctl-restore.service > "$KMP_OUT/restore-boot$KMP_BOOT.journal"
-	for line in "$dev: bound to kmem_pmem" \
+	for line in \
 		"$dev: $(< "$KMP_OUT/volatile_count") volatile sections, $(< "$KMP_OUT/volatile_count") online ($(< "$KMP_OUT/volatile_count") onlined now"; do
 		grep -qF "$line" "$KMP_OUT/restore-boot$KMP_BOOT.journal" ||
 			fail "the journal of pmemctl-restore.service lacks '$line': $(tr '\n' '|' < "$KMP_OUT/restore-boot$KMP_BOOT.journal")"
@@ -146,6 +153,8 @@ case $KMP_BOOT in
 		fail "pmemctl-restore.service is $(systemctl is-enabled pmemctl-restore.service), not enabled"
 	[[ -f /usr/share/man/man8/pmemctl.8.gz && -f /usr/share/bash-completion/completions/pmemctl ]] ||
 		fail "no man page or bash completion"
+	[[ $(modprobe --showconfig | grep '^softdep dax_pmem') == *"pre: kmem_pmem"* ]] ||
+		fail "modprobe does not load kmem_pmem before dax_pmem (the package's /lib/modprobe.d/kmem_pmem.conf)"
 
 	step "modprobe kmem_pmem; pmemctl setup: the NVDIMM's namespace to kmem_pmem"
 	modprobe kmem_pmem

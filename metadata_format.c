@@ -381,7 +381,8 @@ static void mark_overlap(const struct kmp_layout *layout, u8 *table,
  *
  * A section of the new geometry is recorded volatile (to be zeroed before
  * the char device serves it) if any of its bytes was in a section the old
- * table recorded volatile, or lies beyond the device the old table
+ * table recorded volatile or self-hosted (its first bytes were struct
+ * pages), or lies beyond the device the old table
  * described (a grown namespace: what those bytes held is unknown). The
  * others keep their persistent bytes.
  */
@@ -392,7 +393,9 @@ void kmp_meta_carry_over(const struct kmp_meta *old, const u8 *old_table,
 
 	memset(table, KMP_META_PERSISTENT, layout->nr_sections);
 	for (i = 0; i < old->nr_sections; i++) {
-		if (old_table[i] != KMP_META_VOLATILE)
+		/* Self-hosted: struct pages (kernel addresses) up front. */
+		if (old_table[i] != KMP_META_VOLATILE &&
+		    old_table[i] != KMP_META_SELF_HOSTED)
 			continue;
 		start = old->first_section + i * old->section_size;
 		mark_overlap(layout, table, start, start + old->section_size);

@@ -314,6 +314,15 @@ static void test_carry_over(void)
 	l = geometry(126 * MiB, 128 * MiB, 31);
 	kmp_meta_carry_over(&old, old_table, &l, t);
 	CHECK_STREQ(uses(t, 31), "ppppppppppppppppppppppppppppppp");
+
+	/*
+	 * A self-hosted section's first bytes are struct pages (kernel
+	 * addresses), and its data sits after them: zeroed like volatile
+	 * ones, never served as a plain persistent section.
+	 */
+	old_table[3] = KMP_META_SELF_HOSTED;
+	kmp_meta_carry_over(&old, old_table, &l, t);
+	CHECK_STREQ(uses(t, 31), "pppvppppppppppppppppppppppppppp");
 }
 
 static void test_pick(void)

@@ -101,7 +101,8 @@ static int kmp_claim(struct device *dev, void *unused)
 	const char *name = dev_name(dev);
 	ssize_t rc;
 
-	if (dev->driver || !kmp_media_has_table(to_dev_dax(dev)))
+	if (dev->driver || kmp_devdax_is_instance(dev) ||
+	    !kmp_media_has_table(to_dev_dax(dev)))
 		return 0;
 	rc = kmp_new_id->store(kmp_claim_drv, name, strlen(name));
 	if (rc < 0)

@@ -224,6 +224,7 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i);
 int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i, bool force);
 void kmp_devdax_destroy_all(struct kmp_dev *kdev);
 void kmp_devdax_restore(struct kmp_dev *kdev);
+bool kmp_devdax_is_instance(struct device *dev);
 int kmp_devdax_driver_register(void);
 void kmp_devdax_driver_unregister(void);
 

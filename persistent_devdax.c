@@ -465,12 +465,28 @@ void kmp_devdax_restore(struct kmp_dev *kdev)
 }
 
 /**
+ * kmp_devdax_is_instance() - is @dev one of our sections' dax instances?
+ * @dev: a dax device
+ *
+ * Its bytes are a section's user data: whatever they hold (a guest's own
+ * kmem_pmem table, say), it is device_dax's, never a device to claim.
+ */
+bool kmp_devdax_is_instance(struct device *dev)
+{
+	return dev->parent && dev->parent->driver == &kmp_section_driver.driver;
+}
+
+/**
  * kmp_devdax_driver_register() - register the sections' platform driver
  *
  * Return: 0 or a negative errno.
  */
 int kmp_devdax_driver_register(void)
 {
+	if (persistent_devdax && KMP_DAX_REGION_RWSEM) {
+		pr_warn("persistent_devdax=1 is not supported on this kernel yet (the dax core's dax_region_rwsem would deadlock instance creation at boot and teardown at namespace removal): ignored, persistent sections stay on the char device\n");
+		persistent_devdax = false;
+	}
 	return platform_driver_register(&kmp_section_driver);
 }
 

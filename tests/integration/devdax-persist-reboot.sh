@@ -19,6 +19,7 @@
 . tests/lib/kmp.sh
 
 dev=$(kmp_setup online_movable persistent_devdax=1)
+kmp_devdax_or_skip
 kmp_online_all "$dev"
 dir=$(kmp_dir "$dev")
 pmdk=

@@ -15,6 +15,7 @@
 . tests/lib/kmp.sh
 
 dev=$(kmp_setup online_movable persistent_devdax=1)
+kmp_devdax_or_skip
 kmp_online_all "$dev"
 size=$(kmp_get "$dev" section_size)
 dir=$(kmp_dir "$dev")

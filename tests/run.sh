@@ -36,9 +36,8 @@ logs=build/test-logs
 # what differs between kernels (memory hotplug, onlining, the dax bus,
 # reboots). Left out to keep `make check` within CI's hour (each was run on
 # every kernel when it was written): the harness's own checks, the sysfs
-# parser's (driver-bad-input), pmemctl's command line (pmemctl-cli; the
-# kernel-facing part of pmemctl is in pmemctl-setup-scale), and the
-# persistent_devdax=1 prototype (devdax-persistent, off by default).
+# parser's (driver-bad-input) and pmemctl's command line (pmemctl-cli; the
+# kernel-facing part of pmemctl is in pmemctl-setup-scale).
 matrix_tests=(
 	driver-volatile		# bind, all sections volatile, the DRAM check
 	driver-scrub		# volatile -> persistent: data zeroed
@@ -46,6 +45,7 @@ matrix_tests=(
 	driver-no-memmap-param	# the refusal without memmap_on_memory=1
 	driver-online-policy	# the kernel's auto-online policy "online"
 	pmemctl-setup-scale	# setup and boot keep device_dax off: the dax bus
+	devdax-persistent	# persistent_devdax=1: runs on 6.1 only for now
 )
 KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 export KVER

@@ -10,7 +10,8 @@
 # mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
 # MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
 # until it is unmapped; unbind zaps mappings (SIGBUS) and a rebind serves
-# the section again with its data.
+# the section again with its data, as does disabling and enabling the
+# namespace (kmem_pmem claims the device as it appears).
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
@@ -151,6 +152,35 @@ n=$(ls -d "$dir"/section[0-9]* | wc -l)
 used=$((free_before - free_after))
 echo "node 0 free pages: $free_before before, $free_after after the bind: $used pages for 31 instances ($((used / 31)) per section; their struct pages in DRAM would be 504 per section)"
 ((used < 31 * 64)) || fail "31 device-dax instances took $used pages of node 0"
+
+step "the namespace disabled with 31 instances live, then enabled again"
+# kmem_pmem's remove then runs inside the dax core's removal of the device,
+# and at enable its claim makes the probe (which restores the instances) run
+# inside the dax core's creation of it: the two paths that would deadlock
+# under 6.8+'s dax_region_rwsem (kmp_devdax_or_skip).
+ns=$(ndctl list -N | jq -r --arg d "$dev" '(if type == "array" then .[] else . end) | select(.chardev == $d) | .dev')
+[[ $ns == namespace* ]] || fail "no namespace for $dev in ndctl list -N"
+dax5=$(basename "$(readlink "$dir/section5")")
+timeout 120 ndctl disable-namespace "$ns" || fail "ndctl disable-namespace $ns failed"
+[[ ! -e /sys/bus/dax/devices/$dax5 ]] || fail "$dax5 outlives its namespace"
+# As at boot (the modprobe.d softdep): kmem_pmem registered before
+# device_dax, which the driver core would otherwise offer the device first.
+rmmod device_dax || fail "rmmod device_dax failed"
+dmesg_mark
+timeout 120 ndctl enable-namespace "$ns" || fail "ndctl enable-namespace $ns failed"
+wait_for 30 test -e "$KMP_DRV/$dev"
+expect_dmesg "$dev: claimed by kmem_pmem"
+n=$(ls -d "$dir"/section[0-9]* | wc -l)
+((n == 31)) || fail "$n of 31 sections have a device-dax instance after the namespace came back"
+modprobe device_dax || fail "modprobe device_dax failed"
+dax5=$(basename "$(readlink "$dir/section5")")
+wait_for 30 test -e "/sys/bus/dax/drivers/device_dax/$dax5"
+[[ $(python3 -c '
+import mmap, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+sys.stdout.buffer.write(mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)[:16])' "/dev/$dax5") == kmp-devdax-data! ]] ||
+	fail "section 5's data is not there after the namespace came back"
+echo "$ns disabled and enabled: claimed at add, 31 instances back, section 5's data in place"
 
 step "back to volatile, unbind, rmmod"
 kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"

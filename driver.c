@@ -110,8 +110,11 @@ static struct kmp_dev *kmp_dev_alloc(struct dev_dax *dev_dax,
 	kdev->name = kstrdup(dev_name(&dev_dax->dev), GFP_KERNEL);
 	kdev->recorded = kvzalloc(n, GFP_KERNEL);
 	kdev->map_count = kvcalloc(n, sizeof(*kdev->map_count), GFP_KERNEL);
-	kdev->devdax = kvcalloc(n, sizeof(*kdev->devdax), GFP_KERNEL);
-	if (!kdev->name || !kdev->recorded || !kdev->map_count || !kdev->devdax) {
+	/* Only the prototype uses it: 24 bytes a section. */
+	if (persistent_devdax)
+		kdev->devdax = kvcalloc(n, sizeof(*kdev->devdax), GFP_KERNEL);
+	if (!kdev->name || !kdev->recorded || !kdev->map_count ||
+	    (persistent_devdax && !kdev->devdax)) {
 		kmp_dev_put(kdev);
 		return NULL;
 	}
@@ -303,6 +306,8 @@ u64 kmp_dram_bytes(struct kmp_dev *kdev)
 		bytes += kdev->place.copy_size;
 	if (kdev->meta_carry)
 		bytes += n;
+	if (kdev->devdax)
+		bytes += n * sizeof(*kdev->devdax);
 	up_read(&kdev->lock);
 	return bytes;
 }

@@ -393,10 +393,13 @@ static int kill_unless_mapped(struct dev_dax *dev_dax)
  */
 int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i, bool force)
 {
-	struct kmp_section_devdax *sd = &kdev->devdax[i];
+	struct kmp_section_devdax *sd;
 	char name[32];
 
 	lockdep_assert_held_write(&kdev->lock);
+	if (!kdev->devdax)	/* without persistent_devdax: none */
+		return 0;
+	sd = &kdev->devdax[i];
 	if (!sd->pdev)
 		return 0;
 	if (sd->dev_dax && !force && kill_unless_mapped(sd->dev_dax)) {
@@ -426,6 +429,8 @@ void kmp_devdax_destroy_all(struct kmp_dev *kdev)
 {
 	unsigned long i;
 
+	if (!kdev->devdax)
+		return;
 	down_write(&kdev->lock);
 	for (i = 0; i < kdev->layout.nr_sections; i++)
 		kmp_devdax_destroy(kdev, i, true);

@@ -281,8 +281,12 @@ static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 	use = kmp_persistent_use(kdev, i);
 	rc = record_section(kdev, i, use);
 	set_state(kdev, i, KMP_PERSISTENT);
+	/*
+	 * The move happened and is recorded: a failed instance is not a failed
+	 * move (kmp_devdax_create() said why; a rebind tries again).
+	 */
 	if (!rc && use == KMP_META_SELF_HOSTED)
-		rc = kmp_devdax_create(kdev, i);
+		kmp_devdax_create(kdev, i);
 	return rc;
 }
 

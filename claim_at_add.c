@@ -22,7 +22,8 @@
  * device_dax. The softdep "make install" puts in modprobe.d loads kmem_pmem
  * before dax_pmem and device_dax, so at boot it does. Devices already there
  * and bound to no driver when the module loads are claimed the same way
- * (new_id binds them at once). Devices without a table are left alone: the
+ * (new_id binds them at once). When a device goes away its name leaves the
+ * ids (kmp_forget()). Devices without a table are left alone: the
  * driver core offers them to device_dax as usual; so it does a claimed
  * device that kmem_pmem's probe refuses.
  */
@@ -78,8 +79,8 @@ static bool kmp_media_has_table(struct dev_dax *dev_dax)
 	return found;
 }
 
-/* The dax bus's new_id store for its drivers (bus.c: do_id_store()). */
-static struct driver_attribute *kmp_new_id;
+/* The dax bus's new_id and remove_id stores (bus.c: do_id_store()). */
+static struct driver_attribute *kmp_new_id, *kmp_remove_id;
 
 static struct driver_attribute *find_drv_attr(const struct bus_type *bus,
 					      const char *name)
@@ -113,12 +114,27 @@ static int kmp_claim(struct device *dev, void *unused)
 	return 0;
 }
 
+/*
+ * A name in kmem_pmem's ids stands for one device (new_id, or the claim).
+ * Once that device is gone, a new one of the same name is another device:
+ * it is claimed only if its media carries the table, or kmem_pmem would take
+ * (and write a table onto) a device meant for device_dax.
+ */
+static void kmp_forget(struct device *dev)
+{
+	const char *name = dev_name(dev);
+
+	kmp_remove_id->store(kmp_claim_drv, name, strlen(name));
+}
+
 static int kmp_bus_event(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
 	/* Before device_add() offers the device to the drivers. */
 	if (action == BUS_NOTIFY_ADD_DEVICE)
 		kmp_claim(data, NULL);
+	else if (action == BUS_NOTIFY_DEL_DEVICE)
+		kmp_forget(data);
 	return NOTIFY_DONE;
 }
 
@@ -138,8 +154,10 @@ int kmp_claim_register(struct device_driver *drv)
 
 	kmp_claim_drv = drv;
 	kmp_new_id = find_drv_attr(drv->bus, "new_id");
-	if (!kmp_new_id || !kmp_new_id->store) {
-		pr_err("the dax bus has no new_id for its drivers\n");
+	kmp_remove_id = find_drv_attr(drv->bus, "remove_id");
+	if (!kmp_new_id || !kmp_new_id->store ||
+	    !kmp_remove_id || !kmp_remove_id->store) {
+		pr_err("the dax bus has no new_id or remove_id for its drivers\n");
 		return -ENOENT;
 	}
 	rc = bus_register_notifier(drv->bus, &kmp_bus_nb);

@@ -41,13 +41,14 @@ sample_readers > /tmp/readers.out &
 sampler=$!
 t0=$(date +%s.%N)
 kmp_set "$dev" volatile "1-$((n - 1))"
-touch /tmp/move-done
-kmp_set "$dev" volatile 0
 t1=$(date +%s.%N)
+touch /tmp/move-done
+# Section 0 only once the sampler has stopped reading it.
 wait "$sampler" || fail "$(cat /tmp/readers.out)"
+kmp_set "$dev" volatile 0
 echo "while $((n - 1)) sections moved, a char device read + pmemctl status took at most $(cat /tmp/readers.out) ms"
 after=$(kmp_node_kib 0 MemFree)
-echo "made $n sections volatile in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+echo "made $((n - 1)) sections volatile in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 echo "node 0 MemFree before/after: $before / $after KiB (a DRAM memmap would need $((n * size / 4096 * 64 / 1024)) KiB)"
 # Onlining the node's first memory may hand per-CPU pages back to node 0;
 # the memmap of 2047 sections in DRAM would take 4 GiB: allow 32 MiB.

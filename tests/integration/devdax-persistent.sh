@@ -17,6 +17,14 @@
 
 dev=$(kmp_setup online_movable persistent_devdax=1)
 kmp_devdax_or_skip
+
+# The first 16 bytes of a device-dax instance, read through a mapping.
+first16() {
+	python3 -c '
+import mmap, os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+sys.stdout.buffer.write(mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)[:16])' "$1"
+}
 kmp_online_all "$dev"
 size=$(kmp_get "$dev" section_size)
 dir=$(kmp_dir "$dev")
@@ -129,10 +137,7 @@ kmp_bind "$dev" || fail "rebind failed"
 [[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' after rebind"
 [[ -L $dir/section5 ]] || fail "no link kmem_pmem/section5 after rebind"
 dax5=$(basename "$(readlink "$dir/section5")")
-[[ $(python3 -c '
-import mmap, os, sys
-fd = os.open(sys.argv[1], os.O_RDONLY)
-sys.stdout.buffer.write(mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)[:16])' "/dev/$dax5") == kmp-devdax-data! ]] ||
+[[ $(first16 "/dev/$dax5") == kmp-devdax-data! ]] ||
 	fail "section 5's data is not there after rebind"
 echo "section 5 served again as /dev/$dax5 with its data"
 
@@ -175,10 +180,7 @@ n=$(ls -d "$dir"/section[0-9]* | wc -l)
 modprobe device_dax || fail "modprobe device_dax failed"
 dax5=$(basename "$(readlink "$dir/section5")")
 wait_for 30 test -e "/sys/bus/dax/drivers/device_dax/$dax5"
-[[ $(python3 -c '
-import mmap, os, sys
-fd = os.open(sys.argv[1], os.O_RDONLY)
-sys.stdout.buffer.write(mmap.mmap(fd, 2 << 20, prot=mmap.PROT_READ)[:16])' "/dev/$dax5") == kmp-devdax-data! ]] ||
+[[ $(first16 "/dev/$dax5") == kmp-devdax-data! ]] ||
 	fail "section 5's data is not there after the namespace came back"
 echo "$ns disabled and enabled: claimed at add, 31 instances back, section 5's data in place"
 

@@ -22,7 +22,6 @@ pkgs="
 	numactl libnuma-dev stress-ng jq pmdk-tools libpmemobj-dev
 	ndctl daxctl libndctl-dev libdaxctl-dev libjson-c-dev libblkid-dev uuid-dev
 	asciidoctor gnuplot-nox
-	pahole
 	debhelper dh-dkms lintian mmdebstrap
 "
 fetch=

@@ -117,11 +117,9 @@ check_restored() {
 
 	step "its journal says what it did"
 	journalctl -b -o cat -u pmemctl-restore.service > "$KMP_OUT/restore-boot$KMP_BOOT.journal"
-	for line in \
-		"$dev: $(< "$KMP_OUT/volatile_count") volatile sections, $(< "$KMP_OUT/volatile_count") online ($(< "$KMP_OUT/volatile_count") onlined now"; do
-		grep -qF "$line" "$KMP_OUT/restore-boot$KMP_BOOT.journal" ||
-			fail "the journal of pmemctl-restore.service lacks '$line': $(tr '\n' '|' < "$KMP_OUT/restore-boot$KMP_BOOT.journal")"
-	done
+	line="$dev: $(< "$KMP_OUT/volatile_count") volatile sections, $(< "$KMP_OUT/volatile_count") online ($(< "$KMP_OUT/volatile_count") onlined now"
+	grep -qF "$line" "$KMP_OUT/restore-boot$KMP_BOOT.journal" ||
+		fail "the journal of pmemctl-restore.service lacks '$line': $(tr '\n' '|' < "$KMP_OUT/restore-boot$KMP_BOOT.journal")"
 
 	step "the persistent sections' data is intact"
 	for i in $(< "$KMP_OUT/data_sections"); do

@@ -13,7 +13,7 @@
 # unless an earlier boot did (its labels bring it back), print the dax
 # device once /dev/daxX.Y exists.
 setup_cxl_devdax() {
-	local region dev
+	local region
 	require_cmd cxl ndctl
 	# cxl_core and cxl_port are built in; nothing loads the rest
 	# without udev (nd_pmem finds the devdax namespace of earlier boots).
@@ -24,17 +24,7 @@ setup_cxl_devdax() {
 		fail "cxl create-region failed"
 	wait_for 30 _cxl_nd_region >/dev/null
 	region=$(_cxl_nd_region)
-	wait_for 30 _guest_ndbus_settled
-	dev=$(_guest_first_dax) || true
-	if [[ -z $dev ]]; then
-		ndctl create-namespace -m devdax --map=mem -r "$region" >&2 ||
-			fail "ndctl create-namespace -m devdax -r $region failed"
-		wait_for 30 _guest_ndbus_settled
-		wait_for 30 _guest_first_dax >/dev/null
-		dev=$(_guest_first_dax)
-	fi
-	wait_for 30 test -c "/dev/$dev"
-	echo "$dev"
+	first_devdax_or_create -r "$region"
 }
 
 # The memory device is bound and its endpoint port (with its decoders) is

@@ -152,14 +152,21 @@ require_cmd() {
 # the guest: modules are loaded here and probing is waited for through the
 # nvdimm bus's wait_probe.
 setup_devdax() {
-	local dev
 	modprobe -a nfit nd_pmem dax_pmem device_dax ||
 		fail "cannot load the nvdimm/dax modules"
+	first_devdax_or_create -f -e namespace0.0
+}
+
+# first_devdax_or_create ARGS...: print the first dax device once
+# /dev/daxX.Y exists; when there is none, make one first with
+# `ndctl create-namespace --mode=devdax --map=mem ARGS...`.
+first_devdax_or_create() {
+	local dev
 	wait_for 30 _guest_ndbus_settled
 	dev=$(_guest_first_dax) || true
 	if [[ -z $dev ]]; then
-		ndctl create-namespace -f -e namespace0.0 --mode=devdax --map=mem >&2 ||
-			fail "ndctl create-namespace --mode=devdax failed"
+		ndctl create-namespace --mode=devdax --map=mem "$@" >&2 ||
+			fail "ndctl create-namespace --mode=devdax --map=mem $* failed"
 		wait_for 30 _guest_ndbus_settled
 		wait_for 30 _guest_first_dax >/dev/null
 		dev=$(_guest_first_dax)

@@ -31,6 +31,7 @@ KVER=$(uname -r)
 export KMP_REPO KMP_BOOT KMP_OUT="$share/out" KVER KMP_DEBIAN_KVER2
 mkdir -p "$KMP_OUT" "$KMP_REPO"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro kmp_repo "$KMP_REPO"
+sh "$KMP_REPO/tests/vm/online-cpus.sh"
 
 echo "kmp: boot $KMP_BOOT: running $KMP_TEST" > /dev/kmsg
 (cd "$KMP_REPO" && exec bash "$KMP_TEST") < /dev/null > "$share/boot$KMP_BOOT.out" 2>&1

@@ -117,11 +117,13 @@ if [[ $vm_ram != 2G ]]; then
 	truncate -s "$vm_ram" "$work/ram.img" || verdict FAIL "cannot create the RAM backing file"
 	ram_args+=(--ram-img "$work/ram.img")
 fi
-base_cmdline="console=ttyS0,115200 panic=-1 rdinit=/init printk.devkmsg=on"
+# maxcpus=1: the guest's init brings the second CPU up (tests/vm/online-cpus.sh
+# says why).
+base_cmdline="console=ttyS0,115200 panic=-1 maxcpus=1 rdinit=/init printk.devkmsg=on"
 root_args=()
 if [[ $vm_root == debian ]]; then
 	debian_prepare "$work" "$logdir"
-	base_cmdline="console=ttyS0,115200 panic=-1 root=/dev/vda rw printk.devkmsg=on"
+	base_cmdline="console=ttyS0,115200 panic=-1 maxcpus=1 root=/dev/vda rw printk.devkmsg=on"
 	root_args=(--disk "$debian_disk" --repo "$repo")
 fi
 

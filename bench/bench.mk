@@ -35,7 +35,7 @@ $(NUMABENCH): $(TOP)/bench/numabench.c
 # The kernel booted is the default one unless KVER= is given, as for
 # `make check`; KDIR is recomputed for it (env -u), as tests/run.sh does.
 bench: deps
-	@env -u KDIR $(MAKE) --no-print-directory KVER=$(KMP_TEST_KVER) module-kver numabench
+	@env -u KDIR $(MAKE) --no-print-directory KVER=$(KMP_TEST_KVER) module-kver numabench tools
 	@KVER=$(KMP_TEST_KVER) KMP_MODULE=$(BUILD)/module/$(KMP_TEST_KVER)/kmem_pmem.ko \
 		$(TOP)/bench/run-bench.sh $(BENCH)
 

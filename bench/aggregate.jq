@@ -47,6 +47,22 @@ def diff($a; $b):
 def svals($k; $n): [$all[] | select(.key == $k and .n == $n) | .value];
 def smed($k; $n): svals($k; $n) | median;
 
+# A 1 TiB setup VM's figures under key prefix $p (bench/setup1t.sh), or null.
+def setup1t($p):
+	def mib($v): if $v == null then null else $v / 1024 end;
+	["sections", "device_bytes", "setup_s", "dram_kib", "node_ram_kib",
+	 "driver_dram_bytes", "workload_s", "workload_read_mibs",
+	 "workload_write_mibs", "workload_chase_ns", "persistent64_s",
+	 "unbind_s", "dram_after_unbind_kib", "sunreclaim_kib",
+	 "sreclaimable_kib", "pagetables_kib", "percpu_kib", "kernelstack_kib",
+	 "dram_memfree_kib", "kernfs_kib"] |
+	map({key: ., value: one("\($p).\(.)")}) | from_entries |
+	if .sections == null then null
+	else . + {dram_mib: mib(.dram_kib), dram_memfree_mib: mib(.dram_memfree_kib),
+		  kernfs_mib: mib(.kernfs_kib), device_gib: (.device_bytes / 1073741824),
+		  section_mib: (.device_bytes / .sections / 1048576 | floor),
+		  node_ram_gib: (if .node_ram_kib == null then null else .node_ram_kib / 1048576 end)} end;
+
 # Was kprobe step S placed (bench_trace_init)?
 def probed($s): [$all[] | select(.key == "trace.\($s)") | .value] | any(. == 1);
 
@@ -272,17 +288,10 @@ def trstep($p; $s): {
 				if . == null then null else . / 1024 end)
 		})
 } + {
-	# bench/guest-setup1t.sh: 1 TiB through pmemctl setup (null if not run)
-	setup1t: (["sections", "device_bytes", "setup_s", "dram_kib", "node_ram_kib",
-		   "driver_dram_bytes", "workload_s", "workload_read_mibs",
-		   "workload_write_mibs", "workload_chase_ns", "persistent64_s",
-		   "unbind_s", "dram_after_unbind_kib", "sunreclaim_kib",
-		   "sreclaimable_kib", "pagetables_kib", "percpu_kib", "kernelstack_kib"] |
-		map({key: ., value: one("setup1t.\(.)")}) | from_entries |
-		if .sections == null then null
-		else . + {dram_mib: (if .dram_kib == null then null else .dram_kib / 1024 end),
-			  device_gib: (.device_bytes / 1073741824),
-			  node_ram_gib: (if .node_ram_kib == null then null else .node_ram_kib / 1048576 end)} end)
+	# bench/guest-setup1t.sh and guest-setup1t2g.sh: 1 TiB through pmemctl
+	# setup on 128 MiB and on 2 GiB memory blocks (null if not run)
+	setup1t: setup1t("setup1t"),
+	setup1t2g: setup1t("setup1t2g")
 }) as $derived |
 
 {

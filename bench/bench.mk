@@ -10,15 +10,17 @@
 #                              scripts/kernels.list (its module is built in
 #                              build/module/KVER/); results per kernel in
 #                              build/bench/KVER/, never overwriting another's
-#   make bench BENCH=compare   one of them (compare, scaling, setup1t)
+#   make bench BENCH=compare   one of them (compare, scaling, setup1t, setup1t2g)
 #   make bench-report          only remake the docs: every kernel's last
 #                              passing run of each bench VM, side by side
 #   make numabench             only the microbenchmark, build/bench/numabench
 #
 # Under TCG the compare VM takes about 10 minutes, the scaling VM 20 (its
 # 2047-section steps) on a quiet host and an hour or more on a busy one; the
-# setup1t VM (1 TiB through pmemctl setup) grows the NVDIMM's sparse backing
-# file by the 16 GiB of struct pages its sections hold. The
+# setup1t VM (1 TiB through pmemctl setup on 2 GiB of DRAM: 128 MiB memory
+# blocks) and the setup1t2g VM (the same on 65 GiB: 2 GiB blocks) each grow
+# the NVDIMM's sparse backing file by the 16 GiB of struct pages its
+# sections hold. The
 # smoke test tests/integration/bench-smoke.sh runs the same measuring code
 # on a small device as part of `make check`.
 

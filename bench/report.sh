@@ -623,16 +623,27 @@ D=$di.derived
 
 	## 1 TiB through \`pmemctl setup\`
 
-	| kernel | sections | setup, s | DRAM, MiB | RAM on the pmem node, GiB | driver state, bytes | \`numactl --membind\` workload: read / write MiB/s, chase ns | 64 back to persistent, s | unbind, s |
+	| kernel, guest DRAM | sections | setup, s | DRAM, MiB | RAM on the pmem node, GiB | driver state, bytes | \`numactl --membind\` workload: read / write MiB/s, chase ns | 64 back to persistent, s | unbind, s |
 	|---|---|---|---|---|---|---|---|---|
 	EOF
 	for ((i = 0; i < nk; i++)); do
-		s=$i.$d.setup1t
-		if ! has "$s.sections"; then
-			echo "| ${kernels[i]} | not run | | | | | | | |"
-			continue
-		fi
-		echo "| ${kernels[i]} | $(v $s.sections) | $(v $s.setup_s) | $(v $s.dram_mib) | $(v $s.node_ram_gib) | $(v $s.driver_dram_bytes) | $(v $s.workload_read_mibs) / $(v $s.workload_write_mibs), $(v $s.workload_chase_ns) | $(v $s.persistent64_s) | $(v $s.unbind_s) |"
+		for vm in setup1t setup1t2g; do
+			s=$i.$d.$vm
+			[[ $vm == setup1t ]] && ram="2 GiB" || ram="65 GiB"
+			if ! has "$s.sections"; then
+				echo "| ${kernels[i]}, $ram | not run | | | | | | | |"
+				continue
+			fi
+			echo "| ${kernels[i]}, $ram | $(v $s.sections) of $(v $s.section_mib) MiB | $(v $s.setup_s) | $(v $s.dram_mib) | $(v $s.node_ram_gib) | $(v $s.driver_dram_bytes) | $(v $s.workload_read_mibs) / $(v $s.workload_write_mibs), $(v $s.workload_chase_ns) | $(v $s.persistent64_s) | $(v $s.unbind_s) |"
+		done
+	done
+	echo
+	for ((i = 0; i < nk; i++)); do
+		for vm in setup1t setup1t2g; do
+			s=$i.$d.$vm
+			has "$s.kernfs_mib" || continue
+			echo "- ${kernels[i]}, $(v $s.section_mib) MiB blocks: of the DRAM, $(v $s.kernfs_mib) MiB are the sysfs nodes of the memory block devices (slab \`kernfs_node_cache\`; \`SUnreclaim\` grew by $(v $s.sunreclaim_kib) KiB in all); node 0's \`MemFree\` alone, per-CPU lists left out, reads $(v $s.dram_memfree_mib) MiB."
+		done
 	done
 	cat <<-EOF
 

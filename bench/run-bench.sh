@@ -7,7 +7,7 @@
 # from the last passing run of every bench VM on every kernel measured so
 # far, one column per kernel.
 #
-# usage: bench/run-bench.sh [NAME...]     NAME: compare, scaling, setup1t (default: all)
+# usage: bench/run-bench.sh [NAME...]     NAME: compare, scaling, setup1t, setup1t2g (default: all)
 #        bench/run-bench.sh --report-only  only the report, from the last runs
 #
 # Per kernel and bench VM, under build/bench/KVER/:
@@ -33,7 +33,7 @@ if [[ ${1:-} == --report-only ]]; then
 	report_only=1
 	shift
 fi
-((report_only || $#)) || set -- compare scaling setup1t
+((report_only || $#)) || set -- compare scaling setup1t setup1t2g
 ((report_only)) && set --
 
 # The module must be the one built for the kernel booted: say so before a

@@ -31,9 +31,9 @@ int bind_to_kmp(struct pmemctl_args *a, struct daxctl_ctx *ctx,
 /* cmd_move.c */
 int online_section(struct pmemctl_args *a, const struct kmp_info *info,
 		   uint32_t s);
-void run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
-		   enum move_dir dir, const struct move_plan *plan,
-		   struct seclist *moved, struct seclist *failed);
+int run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
+		  enum move_dir dir, const struct move_plan *plan,
+		  struct seclist *moved, struct seclist *failed);
 
 /* cmd_restore.c */
 int online_volatile(struct pmemctl_args *a, const char *name,

@@ -20,7 +20,11 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "section_order.h"
 #include "size.h"
+
+/* How long the hole keeper may take to go offline before the move. */
+#define HOLE_KEEPER_TIMEOUT_S	30
 
 /* Volatile sections need their struct pages somewhere: refuse early. */
 static int check_memmap(struct pmemctl_args *a, const struct kmp_info *info)
@@ -172,6 +176,39 @@ int online_section(struct pmemctl_args *a, const struct kmp_info *info,
 	return 0;
 }
 
+/*
+ * The hole keeper's two steps (move_plan_keep_hole()): offline it before
+ * the moves, online it after them if it went offline. A keeper that cannot
+ * go offline (pages pinned, say) only costs time. Sets *@kept while it is
+ * offline. Return: nonzero if onlining it again failed.
+ */
+static int keep_hole(struct pmemctl_args *a, const struct kmp_info *info,
+		     const struct move_step *st, bool *kept)
+{
+	uint64_t block = info->first_memory_block + st->section;
+	int rc;
+
+	if (st->offline) {
+		rc = memblock_offline(block, HOLE_KEEPER_TIMEOUT_S);
+		if (rc) {
+			pm_warn(a, "%s: section %u (not moved) could not go offline for the move (%s): each section moved makes the kernel rescan the whole zone, which is slow on a large one",
+				info->name, st->section, strerror(-rc));
+			return 0;
+		}
+		*kept = true;
+		pm_info(a, "%s: section %u offline until the move ends: a hole at the zone's start keeps the kernel's zone rescans short",
+			info->name, st->section);
+		return 0;
+	}
+	if (!*kept)
+		return 0;
+	*kept = false;
+	rc = online_section(a, info, st->section);
+	if (!rc)
+		pm_info(a, "%s: section %u online again", info->name, st->section);
+	return rc;
+}
+
 /**
  * run_move_plan() - move the sections of a plan, one sysfs write each
  * @a: the command line, for messages
@@ -182,19 +219,30 @@ int online_section(struct pmemctl_args *a, const struct kmp_info *info,
  * @failed: sections that failed, added to, each said with its reason
  *
  * Goes on past a section that fails, except when the device is gone or
- * the write not allowed; one line of progress per section.
+ * the write not allowed; one line of progress per section. A hole keeper
+ * is onlined again in every case.
+ *
+ * Return: 0, or nonzero if the hole keeper could not be onlined again.
  */
-void run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
-		   enum move_dir dir, const struct move_plan *plan,
-		   struct seclist *moved, struct seclist *failed)
+int run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
+		  enum move_dir dir, const struct move_plan *plan,
+		  struct seclist *moved, struct seclist *failed)
 {
 	const char *where = dir == TO_VOLATILE ? "volatile" : "persistent";
-	uint32_t i;
-	int rc;
+	uint32_t i, done = 0, nr = plan->nr_steps;
+	bool kept = false;
+	int rc, keeper_rc = 0;
 
+	if (plan->hole_keeper != KMP_NO_SECTION)
+		nr -= 2;
 	for (i = 0; i < plan->nr_steps; i++) {
 		const struct move_step *st = &plan->steps[i];
 
+		if (st->section == plan->hole_keeper) {
+			keeper_rc = keep_hole(a, info, st, &kept);
+			continue;
+		}
+		done++;
 		if (st->write) {
 			rc = kmp_move_section(info, dir, st->section);
 			if (rc) {
@@ -213,11 +261,18 @@ void run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
 			continue;
 		}
 		seclist_set(moved, st->section);
-		if (plan->nr_steps > 1)
+		if (nr > 1)
 			pm_info(a, "%s: section %u %s%s (%u/%u)", info->name,
 				st->section, where,
-				st->online ? ", online" : "", i + 1, plan->nr_steps);
+				st->online ? ", online" : "", done, nr);
 	}
+	/* Not reached when a write ended the move early. */
+	if (kept)
+		keeper_rc = online_section(a, info, plan->hole_keeper);
+	if (keeper_rc)
+		pm_err(a, "%s: section %u stays volatile but offline: 'pmemctl volatile %s %u' onlines it",
+		       info->name, plan->hole_keeper, info->name, plan->hole_keeper);
+	return keeper_rc;
 }
 
 /**
@@ -237,7 +292,7 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	char why[160], *text;
 	double t0;
 	uint32_t i;
-	int rc;
+	int rc, keeper_rc;
 
 	(void)ctx;
 	rc = open_kmp_dev(a, a->dev, &info);
@@ -255,7 +310,9 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 		goto out;
 	}
 	if (move_plan_build(&plan, dir, &req, &info.vol, &info.online,
-			    !a->no_online)) {
+			    !a->no_online) ||
+	    (dir == TO_PERSISTENT &&
+	     move_plan_keep_hole(&plan, &info.online, info.section_size))) {
 		rc = EXIT_FAILED;
 		goto out;
 	}
@@ -280,12 +337,13 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	}
 
 	t0 = now_seconds();
-	run_move_plan(a, &info, dir, &plan, &moved, &failed);
+	keeper_rc = run_move_plan(a, &info, dir, &plan, &moved, &failed);
 
 	if (seclist_count(&failed)) {
 		text = seclist_format_alloc(&failed);
 		pm_err(a, "%s: %lu of %u sections not made %s: %s", info.name,
-		       seclist_count(&failed), plan.nr_steps, where,
+		       seclist_count(&failed), plan.nr_steps -
+		       (plan.hole_keeper != KMP_NO_SECTION ? 2 : 0), where,
 		       text ? text : "?");
 		free(text);
 		rc = EXIT_FAILED;
@@ -300,7 +358,7 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 			fmt_size(seclist_count(&moved) * info.section_size, sz,
 				 sizeof(sz)), now_seconds() - t0);
 		free(text);
-		rc = EXIT_OK;
+		rc = keeper_rc ? EXIT_FAILED : EXIT_OK;
 	}
 
 print:

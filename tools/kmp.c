@@ -14,6 +14,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,6 +574,38 @@ int memblock_zone(uint64_t block, char *buf, size_t len)
 	rc = sysfs_read(path, buf, len);
 	if (!rc)
 		buf[strcspn(buf, " ")] = '\0';
+	return rc;
+}
+
+static void wake_write(int sig)
+{
+	(void)sig;	/* only interrupts the write */
+}
+
+/**
+ * memblock_offline() - offline a memory block, giving up after a while
+ * @block: its number
+ * @timeout_s: seconds to try
+ *
+ * The kernel retries migrating the block's pages until a signal arrives
+ * (a pinned page can hold it forever): an alarm ends the write.
+ *
+ * Return: 0, -EINTR after @timeout_s, or another negative errno.
+ */
+int memblock_offline(uint64_t block, unsigned int timeout_s)
+{
+	struct sigaction sa = { .sa_handler = wake_write }, old;
+	char path[PATH_MAX];
+	int rc;
+
+	snprintf(path, sizeof(path), MEMORY_DIR "/memory%" PRIu64 "/state", block);
+	sigemptyset(&sa.sa_mask);	/* no SA_RESTART: the write must end */
+	if (sigaction(SIGALRM, &sa, &old))
+		return -errno;
+	alarm(timeout_s);
+	rc = sysfs_write(path, "offline");
+	alarm(0);
+	sigaction(SIGALRM, &old, NULL);
 	return rc;
 }
 

@@ -76,5 +76,6 @@ int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
 int memblock_state(uint64_t block, char *buf, size_t len);
 int memblock_zone(uint64_t block, char *buf, size_t len);
 int memblock_online_movable(uint64_t block);
+int memblock_offline(uint64_t block, unsigned int timeout_s);
 
 #endif /* PMEMCTL_KMP_H */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "move_plan.h"
+#include "section_order.h"
 #include "unit.h"
 
 static struct seclist req, vol, onl;
@@ -49,9 +50,9 @@ static int build(enum move_dir dir, bool do_online)
 
 		n += snprintf(order + n, sizeof(order) - n, "%s%u", i ? "," : "",
 			      s->section);
-		k += snprintf(kinds + k, sizeof(kinds) - k, "%s%s%s%s", i ? "," : "",
+		k += snprintf(kinds + k, sizeof(kinds) - k, "%s%s%s%s%s", i ? "," : "",
 			      s->write ? "W" : "", s->write && s->online ? "+" : "",
-			      s->online ? "O" : "");
+			      s->online ? "O" : "", s->offline ? "X" : "");
 	}
 	return rc;
 }
@@ -152,6 +153,72 @@ static void test_reasons(void)
 	CHECK(move_error_reason(12345, TO_VOLATILE, false) != NULL);
 }
 
+/*
+ * The hole keeper: moving the top sections of a large zone to persistent
+ * offlines the section above the lowest online one first (X) and onlines
+ * it last (O), so each rescan stops at it.
+ */
+static void test_hole_keeper(void)
+{
+	const uint64_t gib = 1ULL << 30;
+
+	/* 8192 sections of 128 MiB, all online; the top 64 move. */
+	setup(8192, "8128-8191", "all", "all");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
+	CHECK_EQ(plan.hole_keeper, 1);
+	CHECK_EQ(plan.nr_steps, 66);
+	CHECK_EQ(plan.steps[0].section, 1);
+	CHECK(plan.steps[0].offline && !plan.steps[0].write);
+	CHECK_EQ(plan.steps[1].section, 8128);	/* then the driver's order */
+	CHECK_EQ(plan.steps[2].section, 8191);
+	CHECK_EQ(plan.steps[65].section, 1);
+	CHECK(plan.steps[65].online && !plan.steps[65].write &&
+	      !plan.steps[65].offline);
+	teardown();
+
+	/* A small zone: rescans are cheap, no keeper. */
+	setup(64, "60-63", "all", "all");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
+	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	CHECK_STREQ(kinds, "W,W,W,W");
+	teardown();
+
+	/* Large sections make a large zone of few sections: 64 x 2 GiB. */
+	setup(512, "500-511", "all", "all");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 2 * gib), 0);
+	CHECK_EQ(plan.hole_keeper, 1);
+	teardown();
+
+	/* The lowest online section is moved: the order keeps the hole. */
+	setup(2048, "0-1,2000-2047", "all", "all");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
+	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	teardown();
+
+	/* A hole already just above the lowest online section. */
+	setup(2048, "2000-2047", "0,2-2047", "0,2-2047");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
+	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	teardown();
+
+	/* One section: nothing to save. Moves just above: not worth it. */
+	setup(2048, "2047", "all", "all");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
+	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	teardown();
+	setup(2048, "3-6", "all", "all");
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
+	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	teardown();
+}
+
 int main(void)
 {
 	RUN(test_all_volatile_from_nothing);
@@ -162,5 +229,6 @@ int main(void)
 	RUN(test_persistent_mixed);
 	RUN(test_single);
 	RUN(test_reasons);
+	RUN(test_hole_keeper);
 	return unit_done();
 }

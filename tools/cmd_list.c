@@ -32,20 +32,23 @@ static void print_sections(const struct kmp_info *info)
 {
 	unsigned long i;
 
-	printf("  %7s  %-10s  %-14s  %-7s  %s\n", "section", "state",
-	       "memory block", "online", "zone");
+	printf("  %7s  %-10s  %-14s  %-7s  %-8s  %s\n", "section", "state",
+	       "memory block", "online", "zone", "device");
 	for (i = 0; i < info->sections; i++) {
 		uint64_t block = info->first_memory_block + i;
 		bool vol = seclist_test(&info->vol, i);
 		bool on = seclist_test(&info->online, i);
-		char name[32], zone[32] = "-";
+		char name[32], zone[32] = "-", dax[64], dev[80] = "-";
 
 		snprintf(name, sizeof(name), "memory%" PRIu64, block);
 		if (on)
 			memblock_zone(block, zone, sizeof(zone));
-		printf("  %7lu  %-10s  %-14s  %-7s  %s\n", i,
+		/* A self-hosted persistent section's device-dax instance. */
+		if (!vol && !kmp_section_device(info->name, i, dax, sizeof(dax)))
+			snprintf(dev, sizeof(dev), "/dev/%s", dax);
+		printf("  %7lu  %-10s  %-14s  %-7s  %-8s  %s\n", i,
 		       vol ? "volatile" : "persistent", name,
-		       on ? "yes" : "no", zone);
+		       on ? "yes" : "no", zone, dev);
 	}
 }
 

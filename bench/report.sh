@@ -665,15 +665,16 @@ D=$di.derived
 	DRAM; \`device_dax\` alone, on the namespace made with \`--map=mem\`, 16 GiB on 6.1 and 4 GiB on
 	6.12 and 7.3 (compound pages): what setup avoids.
 
-	Where the DRAM goes: with 128 MiB blocks nearly all of it is the kernel's own per memory block
+	Where the DRAM goes: with 128 MiB blocks nearly all of it is the kernel's own, per memory block
 	(about 5 KiB each: some 22 sysfs nodes of the memory block device, struct memory_block, its
-	struct device's private part, the resource; plus 4 MiB of direct-map page tables for 1 TiB in
-	2 MiB pages), paid by any driver that makes the memory RAM, kmem included; the driver's own
-	state is the "driver state" column (8 bytes per section). The probe's 17 MiB read node 0's
-	\`MemFree\`, which leaves out the per-CPU free lists that the first onlining on the pmem node
-	refills: read that way this run's DRAM is the \`MemFree\` figure above. So the 20 MiB per TiB
-	that issue 13 asks for is below what the kernel itself needs for 8192 memory blocks; with 2 GiB
-	blocks (the 65 GiB row) the kernel's part is 16 times smaller.
+	struct device's private part, the resource; \`SUnreclaim\` above) plus the direct-map page
+	tables of the new RAM (2 MiB pages: each section is added, and mapped, on its own), paid by any
+	driver that makes the memory RAM, kmem included; the driver's own state is the "driver state"
+	column (8 bytes per section). DESIGN.md's raw-range probe reported 17 MiB for the same 1 TiB;
+	read its way (node 0's \`MemFree\`, above) this run finds about what the free-page count finds,
+	so that figure is not reproduced here. The 20 MiB per TiB that issue 13 asks for is below what
+	the kernel itself takes for 8192 memory blocks of 128 MiB; with 2 GiB blocks (the 65 GiB rows)
+	there are 16 times fewer blocks.
 	EOF
 
 	cat <<-EOF

@@ -26,10 +26,10 @@ bench_step "pmemctl setup namespace0.0: devdax, kmem_pmem, every section RAM"
 meminfo_kib() { awk -v f="$1:" '$1 == f { print $2 }' /proc/meminfo; }
 counters=(SUnreclaim SReclaimable PageTables Percpu KernelStack)
 declare -A before
-# Node 0's MemFree alone, as a naive reading takes it: it leaves out the
-# per-CPU lists, which the first onlining on the pmem node refills into
-# node 0's free count (DESIGN.md §2), so it reads low. The sysfs nodes of
-# the memory block devices, the largest part, from the slab cache.
+# Node 0's MemFree alone, as DESIGN.md's raw-range probe read it (17 MiB
+# for 1 TiB): it leaves out the per-CPU free lists, which the first onlining
+# on the pmem node may refill (DESIGN.md §2). The sysfs nodes of the memory
+# block devices, the largest part, from the slab cache.
 memfree_kib() { awk '$3 == "MemFree:" { print $4 }' /sys/devices/system/node/node0/meminfo; }
 kernfs_kib() { awk '$1 == "kernfs_node_cache" { print int($3 * $4 / 1024) }' /proc/slabinfo; }
 bench_settle

@@ -22,6 +22,7 @@
 #include "builtin.h"
 #include "section_order.h"
 #include "size.h"
+#include "who_maps.h"
 
 /* How long the hole keeper may take to go offline before the move. */
 #define HOLE_KEEPER_TIMEOUT_S	30
@@ -209,6 +210,30 @@ static int keep_hole(struct pmemctl_args *a, const struct kmp_info *info,
 	return rc;
 }
 
+/*
+ * Why a section's move failed. A persistent section served as device-dax
+ * is refused (EBUSY) while its instance is mapped: name the instance and,
+ * as fuser(1) would, who maps it.
+ */
+static void say_move_error(struct pmemctl_args *a, const struct kmp_info *info,
+			   enum move_dir dir, uint32_t section, int rc)
+{
+	char dax[64], path[80], who[512];
+
+	if (rc == -EBUSY && dir == TO_VOLATILE &&
+	    !kmp_section_device(info->name, section, dax, sizeof(dax))) {
+		snprintf(path, sizeof(path), "/dev/%s", dax);
+		who_maps(path, who, sizeof(who));
+		pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped%s%s",
+		       info->name, section, strerror(-rc), path,
+		       who[0] ? " by " : "", who);
+		return;
+	}
+	pm_err(a, "%s: section %u: cannot make it %s: %s: %s", info->name,
+	       section, dir == TO_VOLATILE ? "volatile" : "persistent",
+	       strerror(-rc), move_error_reason(-rc, dir, false));
+}
+
 /**
  * run_move_plan() - move the sections of a plan, one sysfs write each
  * @a: the command line, for messages
@@ -246,9 +271,7 @@ int run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
 		if (st->write) {
 			rc = kmp_move_section(info, dir, st->section);
 			if (rc) {
-				pm_err(a, "%s: section %u: cannot make it %s: %s: %s",
-				       info->name, st->section, where, strerror(-rc),
-				       move_error_reason(-rc, dir, false));
+				say_move_error(a, info, dir, st->section, rc);
 				seclist_set(failed, st->section);
 				if (rc == -ENODEV || rc == -ENXIO || rc == -ENOENT ||
 				    rc == -EPERM || rc == -EACCES)

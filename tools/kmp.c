@@ -471,13 +471,45 @@ static bool all_zero(const unsigned char *p, size_t len, size_t *first)
 	return true;
 }
 
+/* kmp_section_has_data() for a device-dax instance: mapped whole, read. */
+static int devdax_has_data(const char *dax, uint64_t *offset)
+{
+	char path[PATH_MAX];
+	uint64_t size;
+	unsigned char *buf;
+	size_t first;
+	int fd, rc = 0;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/size", dax);
+	rc = read_u64(path, &size);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "/dev/%s", dax);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	rc = buf == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	if (!all_zero(buf, size, &first)) {
+		*offset = first;
+		rc = 1;
+	}
+	munmap(buf, size);
+	return rc;
+}
+
 /**
  * kmp_section_has_data() - does a persistent section hold non-zero bytes?
  * @info: its device
  * @section: the section, persistent
  * @offset: the first non-zero byte's offset in the section, if any
  *
- * Reads the section through /dev/kmem_pmem/daxX.Y: mapped if the device
+ * Reads the section through its device-dax instance if it has one (its
+ * data, after the struct pages in its first bytes; @offset is then in the
+ * instance), else through /dev/kmem_pmem/daxX.Y: mapped if the device
  * allows it, else with pread().
  *
  * Return: 1 if it does, 0 if it is all zeroes, or a negative errno
@@ -488,11 +520,13 @@ int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
 {
 	const size_t chunk = 1 << 20;
 	uint64_t base = section * info->section_size, done;
-	char path[PATH_MAX];
+	char path[PATH_MAX], dax[64];
 	unsigned char *buf;
 	size_t first;
 	int fd, rc = 0;
 
+	if (!kmp_section_device(info->name, section, dax, sizeof(dax)))
+		return devdax_has_data(dax, offset);
 	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", info->name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -55,6 +55,37 @@ grep -E "^ +3 +volatile .* -\$" /tmp/status.txt > /dev/null || fail "pmemctl sta
 [[ $(tools/pmemctl status -v --json "$dev" | jq -r '.section_detail[] | select(.section == 5) | .device') == "$dax5" ]] ||
 	fail "pmemctl status --json: section 5 has no device $dax5"
 
+step "pmemctl volatile: data found through the instance, a mapped instance named with its user"
+poke() {	# write byte $2 at offset $3 of /dev/$1 through a mapping
+	python3 -c '
+import mmap, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+m = mmap.mmap(fd, 2 << 20)
+m[int(sys.argv[3])] = int(sys.argv[2])
+m.close()' "/dev/$1" "$2" "$3"
+}
+poke "$dax4" 7 4096
+rc=0; tools/pmemctl volatile "$dev" 4 2> /tmp/vol.err || rc=$?
+cat /tmp/vol.err
+((rc == 4)) || fail "pmemctl volatile of section 4 holding data: exit $rc, not 4 (refused)"
+grep -q "section 4 holds data (first non-zero byte at offset 0x1000)" /tmp/vol.err ||
+	fail "pmemctl did not find section 4's data through /dev/$dax4"
+poke "$dax4" 0 4096
+python3 -c '
+import mmap, os, sys, time
+m = mmap.mmap(os.open(sys.argv[1], os.O_RDWR), 2 << 20)
+open("/tmp/mapped", "w").close()
+time.sleep(120)' "/dev/$dax5" &
+holder=$!
+wait_for 20 test -e /tmp/mapped
+rc=0; tools/pmemctl volatile --force "$dev" 5 2> /tmp/vol.err || rc=$?
+kill "$holder"; wait "$holder" 2> /dev/null || true
+cat /tmp/vol.err
+((rc != 0)) || fail "pmemctl made section 5 volatile while /dev/$dax5 was mapped"
+grep -q "its device-dax instance /dev/$dax5 is mapped by pid $holder (python3)" /tmp/vol.err ||
+	fail "pmemctl did not name /dev/$dax5's mapping by pid $holder"
+[[ $(kmp_get "$dev" persistent) == 4-7 ]] || fail "persistent reads '$(kmp_get "$dev" persistent)', not 4-7"
+
 step "ext4 on a loop device, with a 4 MiB file"
 modprobe -a loop ext4 || fail "no loop or ext4 module"
 truncate -s 64M /tmp/ext4.img

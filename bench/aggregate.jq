@@ -60,7 +60,8 @@ def setup1t($p):
 	if .sections == null then null
 	else . + {dram_mib: mib(.dram_kib), dram_memfree_mib: mib(.dram_memfree_kib),
 		  kernfs_mib: mib(.kernfs_kib), device_gib: (.device_bytes / 1073741824),
-		  section_mib: (.device_bytes / .sections / 1048576 | floor),
+		  # sections are a power of two, the device a bit more than n of them
+		  section_mib: (.device_bytes / .sections / 1048576 | log2 | floor | exp2),
 		  node_ram_gib: (if .node_ram_kib == null then null else .node_ram_kib / 1048576 end)} end;
 
 # Was kprobe step S placed (bench_trace_init)?

@@ -627,6 +627,10 @@ D=$di.derived
 	|---|---|---|---|---|---|---|---|---|
 	EOF
 	for ((i = 0; i < nk; i++)); do
+		if ! has "$i.$d.setup1t.sections" && ! has "$i.$d.setup1t2g.sections"; then
+			echo "| ${kernels[i]} | not run | | | | | | | |"
+			continue
+		fi
 		for vm in setup1t setup1t2g; do
 			s=$i.$d.$vm
 			[[ $vm == setup1t ]] && ram="2 GiB" || ram="65 GiB"

@@ -55,7 +55,7 @@ def setup1t($p):
 	 "workload_write_mibs", "workload_chase_ns", "persistent64_s",
 	 "unbind_s", "dram_after_unbind_kib", "sunreclaim_kib",
 	 "sreclaimable_kib", "pagetables_kib", "percpu_kib", "kernelstack_kib",
-	 "dram_memfree_kib", "kernfs_kib"] |
+	 "dram_memfree_kib", "kernfs_kib", "node0_kib"] |
 	map({key: ., value: one("\($p).\(.)")}) | from_entries |
 	if .sections == null then null
 	else . + {dram_mib: mib(.dram_kib), dram_memfree_mib: mib(.dram_memfree_kib),

@@ -10,6 +10,12 @@
 # "Oops: int3" in sched_clock_cpu (the late_initcall that flips
 # sched_clock_running), before any test code ran. With one CPU online
 # through the initcalls nothing runs beside the patching.
+# The same race hit later, when the kernel's random number generator became
+# ready ("random: crng init done", flipping crng_is_ready; an int3 oops in
+# get_random_u32 18 s into a 6.12 guest): wait for it here, still on one
+# CPU. A blocking read of /dev/random makes the kernel gather jitter entropy
+# until it is ready.
+head -c 1 /dev/random > /dev/null
 for f in /sys/devices/system/cpu/cpu[0-9]*/online; do
 	[ "$(cat "$f")" = 1 ] && continue
 	echo 1 > "$f" || { echo "online-cpus: cannot online ${f%/online}" >&2; exit 1; }

@@ -20,9 +20,7 @@
 #include <string.h>
 
 #include "builtin.h"
-#include "section_order.h"
 #include "size.h"
-#include "who_maps.h"
 
 /* How long the hole keeper may take to go offline before the move. */
 #define HOLE_KEEPER_TIMEOUT_S	30
@@ -218,15 +216,19 @@ static int keep_hole(struct pmemctl_args *a, const struct kmp_info *info,
 static void say_move_error(struct pmemctl_args *a, const struct kmp_info *info,
 			   enum move_dir dir, uint32_t section, int rc)
 {
-	char dax[64], path[80], who[512];
+	char dax[64], path[80];
+	pid_t pid;
 
 	if (rc == -EBUSY && dir == TO_VOLATILE &&
 	    !kmp_section_device(info->name, section, dax, sizeof(dax))) {
 		snprintf(path, sizeof(path), "/dev/%s", dax);
-		who_maps(path, who, sizeof(who));
-		pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped%s%s",
-		       info->name, section, strerror(-rc), path,
-		       who[0] ? " by " : "", who);
+		pid = dev_user(path);
+		if (pid)
+			pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped by process %d",
+			       info->name, section, strerror(-rc), path, (int)pid);
+		else
+			pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped",
+			       info->name, section, strerror(-rc), path);
 		return;
 	}
 	pm_err(a, "%s: section %u: cannot make it %s: %s: %s", info->name,
@@ -254,12 +256,10 @@ int run_move_plan(struct pmemctl_args *a, const struct kmp_info *info,
 		  struct seclist *moved, struct seclist *failed)
 {
 	const char *where = dir == TO_VOLATILE ? "volatile" : "persistent";
-	uint32_t i, done = 0, nr = plan->nr_steps;
+	uint32_t i, done = 0, nr = move_plan_moves(plan);
 	bool kept = false;
 	int rc, keeper_rc = 0;
 
-	if (plan->hole_keeper != KMP_NO_SECTION)
-		nr -= 2;
 	for (i = 0; i < plan->nr_steps; i++) {
 		const struct move_step *st = &plan->steps[i];
 
@@ -365,8 +365,7 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	if (seclist_count(&failed)) {
 		text = seclist_format_alloc(&failed);
 		pm_err(a, "%s: %lu of %u sections not made %s: %s", info.name,
-		       seclist_count(&failed), plan.nr_steps -
-		       (plan.hole_keeper != KMP_NO_SECTION ? 2 : 0), where,
+		       seclist_count(&failed), move_plan_moves(&plan), where,
 		       text ? text : "?");
 		free(text);
 		rc = EXIT_FAILED;

@@ -471,14 +471,33 @@ static bool all_zero(const unsigned char *p, size_t len, size_t *first)
 	return true;
 }
 
+/*
+ * Map [@off, @off + @len) of @fd and look for a non-zero byte.
+ * Return: 1 (its offset in *@offset), 0, or -errno if it cannot be mapped.
+ */
+static int mapped_has_data(int fd, uint64_t off, size_t len, uint64_t *offset)
+{
+	unsigned char *buf;
+	size_t first;
+	int rc = 0;
+
+	buf = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off);
+	if (buf == MAP_FAILED)
+		return -errno;
+	if (!all_zero(buf, len, &first)) {
+		*offset = first;
+		rc = 1;
+	}
+	munmap(buf, len);
+	return rc;
+}
+
 /* kmp_section_has_data() for a device-dax instance: mapped whole, read. */
 static int devdax_has_data(const char *dax, uint64_t *offset)
 {
 	char path[PATH_MAX];
 	uint64_t size;
-	unsigned char *buf;
-	size_t first;
-	int fd, rc = 0;
+	int fd, rc;
 
 	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/size", dax);
 	rc = read_u64(path, &size);
@@ -488,16 +507,8 @@ static int devdax_has_data(const char *dax, uint64_t *offset)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	buf = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
-	rc = buf == MAP_FAILED ? -errno : 0;
+	rc = mapped_has_data(fd, 0, size, offset);
 	close(fd);
-	if (rc)
-		return rc;
-	if (!all_zero(buf, size, &first)) {
-		*offset = first;
-		rc = 1;
-	}
-	munmap(buf, size);
 	return rc;
 }
 
@@ -532,16 +543,12 @@ int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
 	if (fd < 0)
 		return -errno;
 
-	buf = mmap(NULL, info->section_size, PROT_READ, MAP_SHARED, fd, base);
-	if (buf != MAP_FAILED) {
-		if (!all_zero(buf, info->section_size, &first)) {
-			*offset = first;
-			rc = 1;
-		}
-		munmap(buf, info->section_size);
+	rc = mapped_has_data(fd, base, info->section_size, offset);
+	if (rc >= 0) {
 		close(fd);
 		return rc;
 	}
+	rc = 0;		/* the device refuses mmap: read it */
 
 	buf = malloc(chunk);
 	if (!buf) {

@@ -174,6 +174,12 @@ int move_plan_keep_hole(struct move_plan *plan, const struct seclist *online,
 	return 0;
 }
 
+/* The steps that move a section asked for: all but the hole keeper's two. */
+uint32_t move_plan_moves(const struct move_plan *plan)
+{
+	return plan->nr_steps - (plan->hole_keeper != KMP_NO_SECTION ? 2 : 0);
+}
+
 void move_plan_free(struct move_plan *plan)
 {
 	free(plan->steps);

@@ -55,6 +55,7 @@ int move_plan_build(struct move_plan *plan, enum move_dir dir,
 		    const struct seclist *online, bool do_online);
 int move_plan_keep_hole(struct move_plan *plan, const struct seclist *online,
 			uint64_t section_size);
+uint32_t move_plan_moves(const struct move_plan *plan);
 void move_plan_free(struct move_plan *plan);
 const char *move_error_reason(int err, enum move_dir dir, bool online);
 

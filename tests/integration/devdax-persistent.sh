@@ -82,7 +82,7 @@ rc=0; tools/pmemctl volatile --force "$dev" 5 2> /tmp/vol.err || rc=$?
 kill "$holder"; wait "$holder" 2> /dev/null || true
 cat /tmp/vol.err
 ((rc != 0)) || fail "pmemctl made section 5 volatile while /dev/$dax5 was mapped"
-grep -q "its device-dax instance /dev/$dax5 is mapped by pid $holder (python3)" /tmp/vol.err ||
+grep -q "its device-dax instance /dev/$dax5 is mapped by process $holder" /tmp/vol.err ||
 	fail "pmemctl did not name /dev/$dax5's mapping by pid $holder"
 [[ $(kmp_get "$dev" persistent) == 4-7 ]] || fail "persistent reads '$(kmp_get "$dev" persistent)', not 4-7"
 

@@ -50,9 +50,9 @@ static int build(enum move_dir dir, bool do_online)
 
 		n += snprintf(order + n, sizeof(order) - n, "%s%u", i ? "," : "",
 			      s->section);
-		k += snprintf(kinds + k, sizeof(kinds) - k, "%s%s%s%s%s", i ? "," : "",
+		k += snprintf(kinds + k, sizeof(kinds) - k, "%s%s%s%s", i ? "," : "",
 			      s->write ? "W" : "", s->write && s->online ? "+" : "",
-			      s->online ? "O" : "", s->offline ? "X" : "");
+			      s->online ? "O" : "");
 	}
 	return rc;
 }
@@ -154,19 +154,35 @@ static void test_reasons(void)
 }
 
 /*
+ * Plan a move to persistent of @r on @nbits sections of @section_size,
+ * @v volatile and @o online, with its hole keeper: the keeper, whose two
+ * steps, and only they, are added. The plan stays for the caller.
+ */
+static uint32_t keeper(unsigned long nbits, const char *r, const char *v,
+		       const char *o, uint64_t section_size)
+{
+	uint32_t before;
+
+	setup(nbits, r, v, o);
+	CHECK_EQ(build(TO_PERSISTENT, false), 0);
+	before = plan.nr_steps;
+	CHECK_EQ(move_plan_keep_hole(&plan, &onl, section_size), 0);
+	CHECK_EQ(plan.nr_steps, before + (plan.hole_keeper == KMP_NO_SECTION ? 0 : 2));
+	CHECK_EQ(move_plan_moves(&plan), before);
+	return plan.hole_keeper;
+}
+
+/*
  * The hole keeper: moving the top sections of a large zone to persistent
- * offlines the section above the lowest online one first (X) and onlines
- * it last (O), so each rescan stops at it.
+ * offlines the section above the lowest online one first and onlines
+ * it last, so each rescan stops at it.
  */
 static void test_hole_keeper(void)
 {
-	const uint64_t gib = 1ULL << 30;
+	const uint64_t mib128 = 128ULL << 20, gib = 1ULL << 30;
 
 	/* 8192 sections of 128 MiB, all online; the top 64 move. */
-	setup(8192, "8128-8191", "all", "all");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
-	CHECK_EQ(plan.hole_keeper, 1);
+	CHECK_EQ(keeper(8192, "8128-8191", "all", "all", mib128), 1);
 	CHECK_EQ(plan.nr_steps, 66);
 	CHECK_EQ(plan.steps[0].section, 1);
 	CHECK(plan.steps[0].offline && !plan.steps[0].write);
@@ -178,44 +194,27 @@ static void test_hole_keeper(void)
 	teardown();
 
 	/* A small zone: rescans are cheap, no keeper. */
-	setup(64, "60-63", "all", "all");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
-	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
-	CHECK_STREQ(kinds, "W,W,W,W");
+	CHECK_EQ(keeper(64, "60-63", "all", "all", mib128), KMP_NO_SECTION);
+	CHECK_EQ(plan.nr_steps, 4);
 	teardown();
 
-	/* Large sections make a large zone of few sections: 64 x 2 GiB. */
-	setup(512, "500-511", "all", "all");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 2 * gib), 0);
-	CHECK_EQ(plan.hole_keeper, 1);
+	/* Large sections make a large zone of few sections: 512 x 2 GiB. */
+	CHECK_EQ(keeper(512, "500-511", "all", "all", 2 * gib), 1);
 	teardown();
 
 	/* The lowest online section is moved: the order keeps the hole. */
-	setup(2048, "0-1,2000-2047", "all", "all");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
-	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	CHECK_EQ(keeper(2048, "0-1,2000-2047", "all", "all", mib128), KMP_NO_SECTION);
 	teardown();
 
 	/* A hole already just above the lowest online section. */
-	setup(2048, "2000-2047", "0,2-2047", "0,2-2047");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
-	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	CHECK_EQ(keeper(2048, "2000-2047", "0,2-2047", "0,2-2047", mib128),
+		 KMP_NO_SECTION);
 	teardown();
 
 	/* One section: nothing to save. Moves just above: not worth it. */
-	setup(2048, "2047", "all", "all");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
-	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	CHECK_EQ(keeper(2048, "2047", "all", "all", mib128), KMP_NO_SECTION);
 	teardown();
-	setup(2048, "3-6", "all", "all");
-	CHECK_EQ(build(TO_PERSISTENT, false), 0);
-	CHECK_EQ(move_plan_keep_hole(&plan, &onl, 128ULL << 20), 0);
-	CHECK_EQ(plan.hole_keeper, KMP_NO_SECTION);
+	CHECK_EQ(keeper(2048, "3-6", "all", "all", mib128), KMP_NO_SECTION);
 	teardown();
 }
 

@@ -24,7 +24,11 @@
 #                   (`make module-kver`, build/module/KVER/). A test that
 #                   cannot apply to a kernel skips itself, saying why (the
 #                   guest has KVER). `tests/run.sh NAME@KVER` runs one.
-# V=1 shows each test's output as it runs.
+# V=1 shows each test's output as it runs (one test at a time).
+#
+# KMP_JOBS tests run at once (default: the host's CPUs). A TCG guest keeps
+# about one host CPU busy, so on this kind of 2-CPU machine two at once
+# take half the wall time; each line is printed when its test ends.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,7 +103,7 @@ fi
 
 # The kmem_pmem.ko of a matrix kernel, built once (build/module/KVER/);
 # sets module_error when it does not build.
-declare -A module_built=()
+declare -A module_built=() initramfs_built=()
 module_error=
 matrix_module() {
 	local k=$1 log=$logs/module-$1.log
@@ -116,9 +120,11 @@ matrix_module() {
 	module_error=${module_built[$k]#ok}
 }
 
-passed=0 failed=0 skipped=0
-for i in "${!names[@]}"; do
-	name=${names[i]} kind=${kinds[i]} file=${files[i]} kver=${kvers[i]}
+# run_test I: run test I and write its line (PASS/FAIL/SKIP ...) to
+# $logs/NAME/result. Runs in a subshell of its own, beside others.
+run_test() {
+	local i=$1 name=${names[$1]} kind=${kinds[$1]} file=${files[$1]} kver=${kvers[$1]}
+	local out env cmd start secs rc verdict reason
 	mkdir -p "$logs"
 	out=$(mktemp "$logs/.run.$name.XXXXXX")
 	env=(KVER="$kver")
@@ -128,9 +134,8 @@ for i in "${!names[@]}"; do
 		grep -q 'tests/lib/kmp.sh' "$file" && matrix_module "$kver"
 		if [[ -n $module_error ]]; then
 			mkdir -p "$logs/$name"
-			echo "FAIL $name (0s): $module_error"
-			failed=$((failed + 1))
-			continue
+			echo "FAIL $name (0s): $module_error" > "$logs/$name/result"
+			return
 		fi
 		env=(-u KDIR KVER="$kver" KMP_MODULE="$repo/build/module/$kver/kmem_pmem.ko")
 	fi
@@ -155,16 +160,52 @@ for i in "${!names[@]}"; do
 	mkdir -p "$logs/$name"
 	mv -f "$out" "$logs/$name/runner.log"
 	case $rc in
-	0)
-		echo "PASS $name (${secs}s)"
-		passed=$((passed + 1)) ;;
-	4)
-		echo "SKIP $name (${secs}s): ${reason:-skipped}"
-		skipped=$((skipped + 1)) ;;
-	*)
-		echo "FAIL $name (${secs}s): ${reason:-exit $rc} [logs: $logs/$name/]"
-		failed=$((failed + 1)) ;;
+	0) echo "PASS $name (${secs}s)" ;;
+	4) echo "SKIP $name (${secs}s): ${reason:-skipped}" ;;
+	*) echo "FAIL $name (${secs}s): ${reason:-exit $rc} [logs: $logs/$name/]" ;;
+	esac > "$logs/$name/result"
+}
+
+# What tests running side by side would otherwise build at the same time:
+# each matrix kernel's module and each kernel's guest initramfs.
+for i in "${!names[@]}"; do
+	[[ ${kinds[i]} == unit ]] && continue
+	k=${kvers[i]}
+	[[ $k != "$KVER" ]] && grep -q 'tests/lib/kmp.sh' "${files[i]}" && matrix_module "$k"
+	if [[ -z ${initramfs_built[$k]:-} ]]; then
+		initramfs_built[$k]=1
+		# A failure here shows again, with its reason, in each test of $k.
+		tests/vm/ensure-initramfs.sh "$k" build/vm > /dev/null 2>&1 || true
+	fi
+done
+
+jobs=${KMP_JOBS:-$(nproc)}
+[[ ${V:-0} == 1 ]] && jobs=1
+((jobs >= 1)) || jobs=1
+passed=0 failed=0 skipped=0
+declare -A running=()	# pid -> test index
+# finish_one: wait for a test to end, print its line, count it.
+finish_one() {
+	local pid line
+	wait -n -p pid "${!running[@]}"
+	line=$(cat "$logs/${names[${running[$pid]}]}/result" 2> /dev/null) ||
+		line="FAIL ${names[${running[$pid]}]} (0s): the runner lost its result"
+	unset "running[$pid]"
+	echo "$line"
+	case $line in
+	PASS*) passed=$((passed + 1)) ;;
+	SKIP*) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)) ;;
 	esac
+}
+for i in "${!names[@]}"; do
+	((${#running[@]} < jobs)) || finish_one
+	rm -f "$logs/${names[i]}/result"
+	run_test "$i" &
+	running[$!]=$i
+done
+while ((${#running[@]} > 0)); do
+	finish_one
 done
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

@@ -185,8 +185,7 @@ static void kmp_dev_destroy(struct kmp_dev *kdev)
 	spin_unlock(&kmp_state_lock);
 
 	kmp_meta_close(kdev);
-	remove_resource(kdev->res);
-	kfree(kdev->res);
+	kmp_devdax_release_claim(kdev->res);
 	memory_group_unregister(kdev->mgid);
 	clear_node_memory_type(kdev->nid, kmp_slowmem_type);
 	kmp_dev_put(kdev);

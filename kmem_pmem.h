@@ -216,6 +216,7 @@ void kmp_devdax_detach(struct kmp_dev *kdev);
 void kmp_devdax_core_deleting(struct device *dev);
 int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size);
 u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev);
+void kmp_devdax_release_claim(struct resource *res);
 bool kmp_devdax_is_instance(struct device *dev);
 int kmp_devdax_driver_register(void);
 void kmp_devdax_driver_unregister(void);

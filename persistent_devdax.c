@@ -114,6 +114,9 @@ struct kmp_devdax_section {
  * @torn_down: the teardown work has finished
  * @wait: woken when a work finishes and when @dying is set
  * @leaving: entry on kmp_leaving while the teardown is pending
+ * @claim: kmem_pmem's claim of the sections' span, handed over by an unbind
+ *	that did not wait for the teardown (kmp_devdax_release_claim()); under
+ *	kmp_leaving_lock
  * @teardown: the teardown work, allocated with the owner: remove cannot fail
  * @nr_sections: entries of @sd
  * @sd: per section
@@ -136,6 +139,7 @@ struct kmp_devdax_owner {
 	bool torn_down;
 	wait_queue_head_t wait;
 	struct list_head leaving;
+	struct resource *claim;
 	struct work_struct teardown;
 	unsigned long nr_sections;
 	struct kmp_devdax_section sd[];
@@ -540,6 +544,7 @@ static void kmp_devdax_teardown(struct work_struct *work)
 {
 	struct kmp_devdax_owner *o = container_of(work, struct kmp_devdax_owner,
 						  teardown);
+	struct resource *claim;
 	unsigned long i;
 
 	for (i = 0; i < o->nr_sections; i++) {
@@ -549,7 +554,12 @@ static void kmp_devdax_teardown(struct work_struct *work)
 	}
 	spin_lock(&kmp_leaving_lock);
 	list_del(&o->leaving);
+	claim = o->claim;
 	spin_unlock(&kmp_leaving_lock);
+	if (claim) {
+		remove_resource(claim);
+		kfree(claim);
+	}
 	WRITE_ONCE(o->torn_down, true);
 	work_done(o);
 }
@@ -929,6 +939,37 @@ int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size)
 	queue_work(kmp_devdax_wq, &w->work);
 	dev_info(dev, "the device-dax instances of its previous binding are still going away: binding it once they are gone\n");
 	return -EPROBE_DEFER;
+}
+
+/**
+ * kmp_devdax_release_claim() - release kmem_pmem's claim of a device's span
+ * @res: the claim (struct kmp_dev's res), leaving with the device's state
+ *
+ * While instances of that span are still going away (an unbind that did
+ * not wait), the claim stays until they are gone: it makes any other
+ * driver's request of the device's range fail (device_dax's, offered the
+ * device while kmem_pmem's probe is deferred by kmp_devdax_defer_probe()).
+ * Its name was the device state's: it becomes a constant.
+ */
+void kmp_devdax_release_claim(struct resource *res)
+{
+	struct kmp_devdax_owner *o;
+	bool kept = false;
+
+	spin_lock(&kmp_leaving_lock);
+	list_for_each_entry(o, &kmp_leaving, leaving) {
+		if (o->claim || res->start != o->start)
+			continue;
+		WRITE_ONCE(res->name, "kmem_pmem (device-dax instances going away)");
+		o->claim = res;
+		kept = true;
+		break;
+	}
+	spin_unlock(&kmp_leaving_lock);
+	if (!kept) {
+		remove_resource(res);
+		kfree(res);
+	}
 }
 
 /**

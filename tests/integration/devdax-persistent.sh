@@ -226,6 +226,26 @@ wait_for 30 test -e "/sys/bus/dax/drivers/device_dax/$dax5"
 	fail "section 5's data is not there after the namespace came back"
 echo "$ns disabled and enabled: claimed at add, 31 instances back, section 5's data in place"
 
+step "the namespace disabled and enabled back to back"
+# The instances go after the remove returns; a bind of the range before they
+# are gone is deferred behind their teardown (kmp_devdax_defer_probe()).
+# Which of the two happens depends on timing: both must end with the
+# device bound and every instance back.
+dmesg_mark
+timeout 120 ndctl disable-namespace "$ns" || fail "ndctl disable-namespace $ns failed"
+timeout 120 ndctl enable-namespace "$ns" || fail "ndctl enable-namespace $ns failed"
+wait_for 60 test -e "$KMP_DRV/$dev"
+wait_for 120 links_are 31
+dax5=$(basename "$(readlink "$dir/section5")")
+wait_for 30 test -e "/sys/bus/dax/drivers/device_dax/$dax5"
+[[ $(first16 "/dev/$dax5") == kmp-devdax-data! ]] ||
+	fail "section 5's data is not there after the namespace came back"
+if dmesg_since_mark | grep -q "previous binding are still going away"; then
+	echo "the bind was deferred until the earlier instances were gone, then done"
+else
+	echo "the earlier instances were gone before the bind"
+fi
+
 step "back to volatile, unbind, rmmod"
 kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"
 kmp_unbind "$dev"

@@ -656,7 +656,7 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i, bool wait)
 			 i);
 	seq = queue_op(o, KMP_DEVDAX_CREATE, i);
 	if (!seq)
-		return -ENOMEM;
+		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
 	if (wait)
 		wait_for(o, seq);
 	return 0;

@@ -335,7 +335,7 @@ static int create_region(struct platform_device *pdev,
 	init_pgmap(&pgmap, pd->start, pd->size, pd->carve_out);
 	dax_region = alloc_section_region(&pdev->dev, pd, id, &range, align);
 	if (!dax_region)
-		return -ENOMEM;
+		return READ_ONCE(pd->owner->dying) ? -ENODEV : -ENOMEM;
 
 	data = (struct dev_dax_data) {
 		.dax_region = dax_region,
@@ -463,8 +463,10 @@ static void create_section(struct kmp_devdax_owner *o, unsigned long i)
 	pd = dev_get_platdata(&pdev->dev);
 	rc = pd->rc ? pd->rc : check_instance(o, i, pd->dev_dax);
 	if (rc) {
-		pr_err("%s: section %lu: no device-dax instance: %d\n",
-		       o->name, i, rc);
+		/* Unbound meanwhile: nothing to say. */
+		if (!READ_ONCE(o->dying))
+			pr_err("%s: section %lu: no device-dax instance: %d\n",
+			       o->name, i, rc);
 		platform_device_unregister(pdev);
 		return;
 	}

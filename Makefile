@@ -63,7 +63,8 @@ KMP_MODULE_DIR := $(BUILD)/module/$(KVER)
 module-kver: $(KMP_DAX_INCLUDE)/dax-private.h
 	@test -d $(KDIR) || { echo "error: no kernel headers in $(KDIR) (run 'make deps KVER=$(KVER)' or set KDIR=)" >&2; exit 1; }
 	@mkdir -p $(KMP_MODULE_DIR) && cd $(KMP_MODULE_DIR) && find . -maxdepth 1 -xtype l -delete && \
-		for f in $(TOP)/Kbuild $(wildcard $(TOP)/*.[ch]); do ln -sf $$f .; done
+		find . -maxdepth 1 -name '*.mod.c' -type l -delete && \
+		for f in $(TOP)/Kbuild $(filter-out %.mod.c,$(wildcard $(TOP)/*.[ch])); do ln -sf $$f .; done
 	$(MAKE) -C $(KDIR) M=$(KMP_MODULE_DIR) $(KMP_KBUILD_FLAGS) KMP_DAX_INCLUDE=$(KMP_DAX_INCLUDE) KMP_WERROR=$(KMP_WERROR) modules
 
 tools:

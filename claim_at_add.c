@@ -131,10 +131,13 @@ static int kmp_bus_event(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
 	/* Before device_add() offers the device to the drivers. */
-	if (action == BUS_NOTIFY_ADD_DEVICE)
+	if (action == BUS_NOTIFY_ADD_DEVICE) {
 		kmp_claim(data, NULL);
-	else if (action == BUS_NOTIFY_DEL_DEVICE)
+	} else if (action == BUS_NOTIFY_DEL_DEVICE) {
+		/* Before device_del() unbinds it: see kmp_devdax_detach(). */
+		kmp_devdax_core_deleting(data);
 		kmp_forget(data);
+	}
 	return NOTIFY_DONE;
 }
 

@@ -102,14 +102,4 @@ static inline bool kmp_memmap_on_memory_supported(void)
 }
 #endif
 
-/*
- * Since 6.8 the dax core serialises region and instance changes with its
- * own dax_region_rwsem, held across device_add() and device_del() of dax
- * devices, and so across our probe (the boot-time claim) and remove (a
- * namespace disabled). Creating or tearing down a section's dax instance
- * there takes it again: a deadlock. Until that work moves out of those
- * callbacks, persistent_devdax is refused on these kernels.
- */
-#define KMP_DAX_REGION_RWSEM (LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0))
-
 #endif /* KMP_COMPAT_H */

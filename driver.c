@@ -70,7 +70,6 @@ static void kmp_dev_release(struct kref *ref)
 
 	badblocks_exit(&kdev->poison);
 	cleanup_srcu_struct(&kdev->access_srcu);
-	kvfree(kdev->devdax);
 	kvfree(kdev->map_count);
 	kvfree(kdev->recorded);
 	kfree(kdev->name);
@@ -110,11 +109,7 @@ static struct kmp_dev *kmp_dev_alloc(struct dev_dax *dev_dax,
 	kdev->name = kstrdup(dev_name(&dev_dax->dev), GFP_KERNEL);
 	kdev->recorded = kvzalloc(n, GFP_KERNEL);
 	kdev->map_count = kvcalloc(n, sizeof(*kdev->map_count), GFP_KERNEL);
-	/* Only the prototype uses it: 24 bytes a section. */
-	if (persistent_devdax)
-		kdev->devdax = kvcalloc(n, sizeof(*kdev->devdax), GFP_KERNEL);
-	if (!kdev->name || !kdev->recorded || !kdev->map_count ||
-	    (persistent_devdax && !kdev->devdax)) {
+	if (!kdev->name || !kdev->recorded || !kdev->map_count) {
 		kmp_dev_put(kdev);
 		return NULL;
 	}
@@ -190,8 +185,7 @@ static void kmp_dev_destroy(struct kmp_dev *kdev)
 	spin_unlock(&kmp_state_lock);
 
 	kmp_meta_close(kdev);
-	remove_resource(kdev->res);
-	kfree(kdev->res);
+	kmp_devdax_release_claim(kdev->res);
 	memory_group_unregister(kdev->mgid);
 	clear_node_memory_type(kdev->nid, kmp_slowmem_type);
 	kmp_dev_put(kdev);
@@ -254,7 +248,7 @@ static void kmp_detach(struct kmp_dev *kdev)
 	unsigned long *map, left;
 
 	kmp_chardev_revoke(kdev);
-	kmp_devdax_destroy_all(kdev);
+	kmp_devdax_detach(kdev);
 	left = kmp_remove_all(kdev);
 	kmp_warn_recorded_volatile(kdev);
 	if (!left) {
@@ -306,8 +300,7 @@ u64 kmp_dram_bytes(struct kmp_dev *kdev)
 		bytes += kdev->place.copy_size;
 	if (kdev->meta_carry)
 		bytes += n;
-	if (kdev->devdax)
-		bytes += n * sizeof(*kdev->devdax);
+	bytes += kmp_devdax_dram_bytes(kdev);
 	up_read(&kdev->lock);
 	return bytes;
 }
@@ -394,6 +387,10 @@ static int kmp_probe(struct dev_dax *dev_dax)
 	rc = kmp_geometry(dev_dax, &layout, &place);
 	if (rc)
 		return rc;
+	rc = kmp_devdax_defer_probe(dev, layout.start,
+				    layout.nr_sections * layout.section_size);
+	if (rc)
+		return rc;
 
 	kdev = kmp_adopt_orphan(dev_dax, &layout);
 	if (!kdev) {
@@ -416,6 +413,9 @@ static int kmp_probe(struct dev_dax *dev_dax)
 	}
 	dev_set_drvdata(dev, kdev);
 
+	rc = kmp_devdax_attach(kdev);
+	if (rc)
+		goto err_sysfs;
 	rc = kmp_sysfs_add(kdev);
 	if (rc)
 		goto err_sysfs;
@@ -432,6 +432,7 @@ static int kmp_probe(struct dev_dax *dev_dax)
 	return 0;
 
 err_chardev:
+	kmp_devdax_stop(kdev);
 	kmp_sysfs_remove(kdev);
 err_sysfs:
 	dev_set_drvdata(dev, NULL);
@@ -443,7 +444,11 @@ static void kmp_remove(struct dev_dax *dev_dax)
 {
 	struct kmp_dev *kdev = dev_get_drvdata(&dev_dax->dev);
 
-	/* Waits for sysfs writers; no move can start after this. */
+	/*
+	 * Waits for sysfs writers; no move can start after this. A move
+	 * waiting for its device-dax instance stops waiting first.
+	 */
+	kmp_devdax_stop(kdev);
 	kmp_sysfs_remove(kdev);
 	kmp_chardev_remove(kdev);
 	kmp_detach(kdev);

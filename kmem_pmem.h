@@ -25,18 +25,7 @@ struct device;
 struct platform_device;
 struct resource;
 
-/**
- * struct kmp_section_devdax - the device-dax instance serving one
- *	self-hosted persistent section (persistent_devdax.c)
- * @pdev: the platform device that is the instance's region's parent, or NULL
- * @dev_dax: the instance, set by the platform device's probe
- * @rc: the probe's result
- */
-struct kmp_section_devdax {
-	struct platform_device *pdev;
-	struct dev_dax *dev_dax;
-	int rc;
-};
+struct kmp_devdax_owner;
 
 /**
  * enum kmp_state - what a section is used for
@@ -110,10 +99,9 @@ enum kmp_memmap {
  * @recorded: per section what the table says, KMP_META_PERSISTENT or
  *	KMP_META_VOLATILE
  * @map_count: per section, the char device mappings covering it
- * @devdax: per section, its device-dax instance (self-hosted persistent
- *	sections, persistent_devdax=1); under @lock
- * @yielded_from: where the bound device's dax region's resource was taken
- *	from while our instances overlap it (7.x), or NULL; under @lock
+ * @devdax: while bound with persistent_devdax=1, the self-hosted sections'
+ *	device-dax instances (persistent_devdax.c); set and cleared under
+ *	kmp_state_lock
  * @misc: the char device /dev/kmem_pmem/<name>
  * @files: open char device files, under @files_lock
  * @files_lock: protects @files and the files' mappings lists
@@ -150,8 +138,7 @@ struct kmp_dev {
 	u8 *meta_carry;
 	u8 *recorded;
 	atomic_t *map_count;
-	struct kmp_section_devdax *devdax;
-	struct resource *yielded_from;
+	struct kmp_devdax_owner *devdax;
 	struct miscdevice misc;
 	bool misc_registered;
 	struct list_head files;
@@ -220,10 +207,16 @@ int kmp_scrub_section(struct kmp_dev *kdev, unsigned long i);
 extern bool persistent_devdax;
 u64 kmp_memmap_bytes(struct kmp_dev *kdev);
 u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i);
-int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i);
-int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i, bool force);
-void kmp_devdax_destroy_all(struct kmp_dev *kdev);
+int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i, bool wait);
+int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i);
 void kmp_devdax_restore(struct kmp_dev *kdev);
+int kmp_devdax_attach(struct kmp_dev *kdev);
+void kmp_devdax_stop(struct kmp_dev *kdev);
+void kmp_devdax_detach(struct kmp_dev *kdev);
+void kmp_devdax_core_deleting(struct device *dev);
+int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size);
+u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev);
+void kmp_devdax_release_claim(struct resource *res);
 bool kmp_devdax_is_instance(struct device *dev);
 int kmp_devdax_driver_register(void);
 void kmp_devdax_driver_unregister(void);

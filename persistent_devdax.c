@@ -17,21 +17,43 @@
  * region's and its instances' lifetime to that parent's driver binding
  * (devm), so each section's region gets a parent of its own: a platform
  * device "kmem_pmem_section" (at the top of the platform bus, as hmem
- * devices), bound to the platform driver below. Unregistering it kills the instance (no fault or
- * mmap succeeds any more), zaps every mapping and removes the instance and
- * its region. A move to volatile refuses an instance that is mapped.
+ * devices), bound to the platform driver below. Unregistering it kills the
+ * instance (no fault or mmap succeeds any more), zaps every mapping and
+ * removes the instance and its region. A move to volatile refuses an
+ * instance that is mapped.
+ *
+ * Since 6.8 the dax core holds its dax_region_rwsem for writing across the
+ * creation of a dax device (device_add() and so the probe of its driver:
+ * kmem_pmem's, when it claims a device at boot) and across its
+ * unregistration (device_del() and so kmem_pmem's remove, when a namespace
+ * is disabled). Creating or unregistering an instance takes it too. So
+ * every registration and unregistration of the platform devices (which
+ * create and unregister the regions and instances) runs on one ordered
+ * workqueue of the module, never in probe, remove or a sysfs store, which
+ * may run under that rwsem or be waited for by whoever holds it. Probe
+ * queues the instances of the self-hosted sections and returns; a move
+ * queues one and waits for it, a wait that unbind aborts; remove kills
+ * every instance at once (no rwsem: no mapping outlives the binding) and
+ * queues their unregistration, waiting for it unless the dax core is
+ * removing the device (then it holds the rwsem). The state the work needs
+ * outlives the binding in a refcounted struct kmp_devdax_owner.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dax.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/ioport.h>
 #include <linux/memregion.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #include "dax-private.h"
 #include "bus.h"
@@ -44,10 +66,112 @@ module_param(persistent_devdax, bool, 0444);
 MODULE_PARM_DESC(persistent_devdax,
 		 "Sections made persistent keep their struct pages in their first bytes and are served by device-dax as /dev/daxR.0 (prototype; default: the char device)");
 
-/* What the platform device's probe needs: copied in by the driver core. */
-struct kmp_section_pdata {
-	struct kmp_dev *kdev;
+/* Every registration and unregistration of a section's platform device. */
+static struct workqueue_struct *kmp_devdax_wq;
+
+/*
+ * 7.x's dax core keeps every region's range in one resource tree
+ * (dax_regions, bus.c) where ours would overlap the region of the device we
+ * are bound to: each section's region is parked here instead (see
+ * alloc_section_region()). The dax core releases it from here.
+ */
+static struct resource kmp_parked = DEFINE_RES_MEM_NAMED(0, -1, "kmem_pmem dax regions");
+
+/* Owners whose instances are still going away, for kmp_devdax_defer_probe(). */
+static LIST_HEAD(kmp_leaving);
+static DEFINE_SPINLOCK(kmp_leaving_lock);
+
+/**
+ * struct kmp_devdax_section - one section's instance
+ * @pdev: the platform device parenting its region, or NULL
+ * @dev_dax: the instance, valid while @pdev is set
+ * @want: the section should be served: a queued creation goes ahead
+ */
+struct kmp_devdax_section {
+	struct platform_device *pdev;
+	struct dev_dax *dev_dax;
+	bool want;
+};
+
+/**
+ * struct kmp_devdax_owner - one binding's instances, shared with the work
+ * @ref: the binding holds one, each queued work one
+ * @lock: protects what follows; never held across a call that takes the dax
+ *	core's dax_region_rwsem, so that remove (which may hold it) can take it
+ * @dying: the binding is going: no creation, no sysfs link, waits end
+ * @core_deleting: the dax core is removing the bound device (its
+ *	unregister_dev_dax() holds dax_region_rwsem): remove must not wait
+ * @dev: the bound device, for the sysfs links; only while !@dying
+ * @region_res: the resource of the bound device's dax region
+ * @name: the bound device's name, for messages
+ * @start: physical address of section 0
+ * @section_size: bytes per section
+ * @carve_out: bytes of a self-hosted section that hold struct pages
+ * @nid: NUMA node of the bound device
+ * @queued: sequence number of the last work queued
+ * @done: works finished (the ordered workqueue finishes them in sequence)
+ * @progress: instances torn down, for the bounded wait of remove
+ * @torn_down: the teardown work has finished
+ * @wait: woken when a work finishes and when @dying is set
+ * @leaving: entry on kmp_leaving while the teardown is pending
+ * @claim: kmem_pmem's claim of the sections' span, handed over by an unbind
+ *	that did not wait for the teardown (kmp_devdax_release_claim()); under
+ *	kmp_leaving_lock
+ * @teardown: the teardown work, allocated with the owner: remove cannot fail
+ * @nr_sections: entries of @sd
+ * @sd: per section
+ */
+struct kmp_devdax_owner {
+	struct kref ref;
+	struct mutex lock;	/* see above */
+	bool dying;
+	bool core_deleting;
+	struct device *dev;
+	struct resource *region_res;
+	char name[32];
+	u64 start;
+	u64 section_size;
+	u64 carve_out;
+	int nid;
+	u64 queued;
+	u64 done;
+	unsigned long progress;
+	bool torn_down;
+	wait_queue_head_t wait;
+	struct list_head leaving;
+	struct resource *claim;
+	struct work_struct teardown;
+	unsigned long nr_sections;
+	struct kmp_devdax_section sd[];
+};
+
+enum kmp_devdax_op {
+	KMP_DEVDAX_CREATE,
+	KMP_DEVDAX_DROP,
+	KMP_DEVDAX_ATTACH,
+};
+
+/* One queued creation, unregistration, or bind retry. */
+struct kmp_devdax_work {
+	struct work_struct work;
+	enum kmp_devdax_op op;
+	struct kmp_devdax_owner *owner;
 	unsigned long section;
+	struct device *dev;
+};
+
+/*
+ * What the platform device's probe needs, copied in by the driver core,
+ * and what it found (@dev_dax, @rc): it needs no struct kmp_dev.
+ */
+struct kmp_section_pdata {
+	struct kmp_devdax_owner *owner;
+	u64 start;
+	u64 size;
+	u64 carve_out;
+	int nid;
+	struct dev_dax *dev_dax;
+	int rc;
 };
 
 /**
@@ -96,6 +220,16 @@ u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i)
 	return KMP_META_SELF_HOSTED;
 }
 
+static void owner_release(struct kref *ref)
+{
+	kvfree(container_of(ref, struct kmp_devdax_owner, ref));
+}
+
+static void owner_put(struct kmp_devdax_owner *o)
+{
+	kref_put(&o->ref, owner_release);
+}
+
 static void free_region_id(void *id)
 {
 	memregion_free((long)id);
@@ -122,19 +256,68 @@ static void init_pgmap(struct dev_pagemap *pgmap, u64 start, u64 size,
 	pgmap->flags = PGMAP_ALTMAP_VALID;
 }
 
+/* Move @res (with its children) under @to. */
+static int move_resource(struct resource *res, struct resource *to)
+{
+	release_resource(res);
+	return request_resource(to, res);
+}
+
+/*
+ * alloc_dax_region(), made to fit 7.x's tree of dax region ranges
+ * (dax_regions): the region of the bound device covers all of our
+ * sections, and alloc_dax_region() refuses an overlap ("dax_region resource
+ * conflict"). So that region yields its range for the call, the new region
+ * goes to kmp_parked at once, and the bound device's region gets its range
+ * back: outside this critical section it is always in its tree, where the
+ * dax core releases it when the device goes (its remove excludes this one
+ * with @o->lock, and sets @o->dying). Nothing uses the bound region
+ * meanwhile: its only instance is bound to kmem_pmem. Older kernels have no
+ * such tree (the resources have no parent): nothing to do. This touches a
+ * private structure (struct dax_region); the upstream-shaped fix is a dax
+ * bus helper for a provider that subdivides a region it owns.
+ */
+static struct dax_region *alloc_section_region(struct device *parent,
+					       struct kmp_section_pdata *pd,
+					       int id, struct range *range,
+					       unsigned int align)
+{
+	struct kmp_devdax_owner *o = pd->owner;
+	struct resource *from = NULL;
+	struct dax_region *dax_region = NULL;
+
+	mutex_lock(&o->lock);
+	if (o->dying)
+		goto out;
+	if (o->region_res->parent) {
+		from = o->region_res->parent;
+		release_resource(o->region_res);
+	}
+	dax_region = alloc_dax_region(parent, id, range, pd->nid, align,
+				      IORESOURCE_DAX_STATIC);
+	if (dax_region && dax_region->res.parent &&
+	    move_resource(&dax_region->res, &kmp_parked))
+		pr_err("%s: cannot park the dax region %pR\n", o->name,
+		       &dax_region->res);
+	if (from && request_resource(from, o->region_res))
+		pr_err("%s: cannot give the dax region %pR its range back\n",
+		       o->name, o->region_res);
+out:
+	mutex_unlock(&o->lock);
+	return dax_region;
+}
+
 /*
  * Create the static region [start + carve-out, end) of one section under
  * @pdev and its one instance, daxR.0, which device_dax binds (it maps the
  * pages when it binds). Everything is undone by devm when @pdev goes.
  */
-static int create_region(struct platform_device *pdev, struct kmp_dev *kdev,
-			 unsigned long i)
+static int create_region(struct platform_device *pdev,
+			 struct kmp_section_pdata *pd)
 {
-	u64 start = kmp_section_start(kdev, i);
-	u64 size = kdev->layout.section_size;
-	u64 carve_out = kmp_memmap_bytes(kdev);
 	unsigned int align = has_transparent_hugepage() ? PMD_SIZE : PAGE_SIZE;
-	struct range range = { start + carve_out, start + size - 1 };
+	struct range range = { pd->start + pd->carve_out,
+			       pd->start + pd->size - 1 };
 	struct dev_pagemap pgmap = { };
 	struct dax_region *dax_region;
 	struct dev_dax_data data;
@@ -149,11 +332,10 @@ static int create_region(struct platform_device *pdev, struct kmp_dev *kdev,
 	if (rc)
 		return rc;
 
-	init_pgmap(&pgmap, start, size, carve_out);
-	dax_region = alloc_dax_region(&pdev->dev, id, &range, kdev->nid, align,
-				      IORESOURCE_DAX_STATIC);
+	init_pgmap(&pgmap, pd->start, pd->size, pd->carve_out);
+	dax_region = alloc_section_region(&pdev->dev, pd, id, &range, align);
 	if (!dax_region)
-		return -ENOMEM;
+		return READ_ONCE(pd->owner->dying) ? -ENODEV : -ENOMEM;
 
 	data = (struct dev_dax_data) {
 		.dax_region = dax_region,
@@ -161,21 +343,20 @@ static int create_region(struct platform_device *pdev, struct kmp_dev *kdev,
 		.size = range_len(&range),
 		.id = 0,
 	};
+	/* dax_region_rwsem: only ever called from kmp_devdax_wq. */
 	dev_dax = devm_create_dev_dax(&data);
 	if (IS_ERR(dev_dax))
 		return PTR_ERR(dev_dax);
-	kdev->devdax[i].dev_dax = dev_dax;
+	pd->dev_dax = dev_dax;
 	return 0;
 }
 
-/* Runs inside kmp_devdax_create(): its caller holds the device's lock. */
 static int kmp_section_probe(struct platform_device *pdev)
 {
-	const struct kmp_section_pdata *pd = dev_get_platdata(&pdev->dev);
-	struct kmp_section_devdax *sd = &pd->kdev->devdax[pd->section];
+	struct kmp_section_pdata *pd = dev_get_platdata(&pdev->dev);
 
-	sd->rc = create_region(pdev, pd->kdev, pd->section);
-	return sd->rc;
+	pd->rc = create_region(pdev, pd);
+	return pd->rc;
 }
 
 static struct platform_driver kmp_section_driver = {
@@ -196,20 +377,236 @@ static const char *link_name(unsigned long i, char *buf, size_t len)
 /*
  * device_dax bound the instance and mapped its pages: check that their
  * struct pages are where the altmap put them, in the section's carve-out.
+ * An instance device_dax does not bind now (not loaded) is not checked.
  */
-static int check_memmap(struct kmp_dev *kdev, unsigned long i)
+static int check_instance(struct kmp_devdax_owner *o, unsigned long i,
+			  struct dev_dax *dev_dax)
 {
-	u64 start = kmp_section_start(kdev, i);
-	u64 carve_out = kmp_memmap_bytes(kdev);
-	unsigned long first = PHYS_PFN(start + carve_out);
-	unsigned long last = PHYS_PFN(start + kdev->layout.section_size) - 1;
+	u64 start = o->start + (u64)i * o->section_size;
+	unsigned long first = PHYS_PFN(start + o->carve_out);
+	unsigned long last = PHYS_PFN(start + o->section_size) - 1;
 
-	if (kmp_memmap_inside(first, start, start + carve_out) &&
-	    kmp_memmap_inside(last, start, start + carve_out))
+	if (!dev_dax->dev.driver) {
+		pr_warn("%s: section %lu: %s is not bound: load device_dax\n",
+			o->name, i, dev_name(&dev_dax->dev));
 		return 0;
-	dev_err(kmp_device(kdev), "section %lu: the struct pages of its device-dax instance are not in its first %llu bytes\n",
-		i, carve_out);
+	}
+	if (kmp_memmap_inside(first, start, start + o->carve_out) &&
+	    kmp_memmap_inside(last, start, start + o->carve_out))
+		return 0;
+	pr_err("%s: section %lu: the struct pages of its device-dax instance are not in its first %llu bytes\n",
+	       o->name, i, o->carve_out);
 	return -EOPNOTSUPP;
+}
+
+/*
+ * The platform device parenting a section's region, registered (and so
+ * probed: the probe sets its pdata's rc). It sits at the top of the
+ * platform bus, as the kernel's hmem devices do, not below the nvdimm
+ * device we are bound to: libndctl takes a dax device below an nvdimm
+ * region for one of the region's namespaces, and PMDK, looking up the
+ * namespace of /dev/daxR.0 for bad blocks and shutdown state, crashes in
+ * ndctl_namespace_get_region(). It gets the bound device's NUMA node, which
+ * device_dax hands to memremap_pages(), as it would for the device itself.
+ */
+static struct platform_device *new_section_device(struct kmp_devdax_owner *o,
+						  unsigned long i)
+{
+	struct kmp_section_pdata pd = {
+		.owner = o,
+		.start = o->start + (u64)i * o->section_size,
+		.size = o->section_size,
+		.carve_out = o->carve_out,
+		.nid = o->nid,
+		.rc = -ENODEV,	/* no probe ran */
+	};
+	struct platform_device *pdev;
+	int rc;
+
+	pdev = platform_device_alloc(KMP_SECTION_DRV_NAME, PLATFORM_DEVID_AUTO);
+	if (!pdev)
+		return ERR_PTR(-ENOMEM);
+	set_dev_node(&pdev->dev, o->nid);
+	rc = platform_device_add_data(pdev, &pd, sizeof(pd));
+	if (rc)
+		goto err;
+	rc = platform_device_add(pdev);
+	if (rc)
+		goto err;
+	return pdev;
+err:
+	platform_device_put(pdev);
+	return ERR_PTR(rc);
+}
+
+/* Work: serve section @i, unless it is no longer wanted. */
+static void create_section(struct kmp_devdax_owner *o, unsigned long i)
+{
+	struct kmp_section_pdata *pd;
+	struct platform_device *pdev;
+	char name[32];
+	bool go;
+	int rc;
+
+	mutex_lock(&o->lock);
+	go = !o->dying && o->sd[i].want && !o->sd[i].pdev;
+	mutex_unlock(&o->lock);
+	if (!go)
+		return;
+
+	pdev = new_section_device(o, i);
+	if (IS_ERR(pdev)) {
+		pr_err("%s: section %lu: no device-dax instance: %ld\n",
+		       o->name, i, PTR_ERR(pdev));
+		return;
+	}
+	pd = dev_get_platdata(&pdev->dev);
+	rc = pd->rc ? pd->rc : check_instance(o, i, pd->dev_dax);
+	if (rc) {
+		/* Unbound meanwhile: nothing to say. */
+		if (!READ_ONCE(o->dying))
+			pr_err("%s: section %lu: no device-dax instance: %d\n",
+			       o->name, i, rc);
+		platform_device_unregister(pdev);
+		return;
+	}
+
+	mutex_lock(&o->lock);
+	go = !o->dying && o->sd[i].want;
+	if (go) {
+		o->sd[i].pdev = pdev;
+		o->sd[i].dev_dax = pd->dev_dax;
+		rc = sysfs_add_link_to_group(&o->dev->kobj, "kmem_pmem",
+					     &pd->dev_dax->dev.kobj,
+					     link_name(i, name, sizeof(name)));
+	}
+	mutex_unlock(&o->lock);
+	/* Unbound or moved to volatile meanwhile: it goes at once. */
+	if (!go)
+		platform_device_unregister(pdev);
+	else if (rc)
+		pr_warn("%s: section %lu: no link kmem_pmem/%s to %s: %d\n",
+			o->name, i, name, dev_name(&pd->dev_dax->dev), rc);
+}
+
+/* Work: section @i's instance goes (killed or not), and its region. */
+static void drop_section(struct kmp_devdax_owner *o, unsigned long i)
+{
+	struct platform_device *pdev;
+	char name[32];
+
+	mutex_lock(&o->lock);
+	pdev = o->sd[i].pdev;
+	o->sd[i].pdev = NULL;
+	o->sd[i].dev_dax = NULL;
+	if (pdev && !o->dying)
+		sysfs_remove_link_from_group(&o->dev->kobj, "kmem_pmem",
+					     link_name(i, name, sizeof(name)));
+	mutex_unlock(&o->lock);
+	/* devm: kill_dev_dax() (unmap), device_del(), the region. */
+	if (pdev)
+		platform_device_unregister(pdev);
+}
+
+static void work_done(struct kmp_devdax_owner *o)
+{
+	mutex_lock(&o->lock);
+	o->done++;
+	mutex_unlock(&o->lock);
+	wake_up_all(&o->wait);
+	owner_put(o);
+}
+
+static void kmp_devdax_work(struct work_struct *work)
+{
+	struct kmp_devdax_work *w = container_of(work, struct kmp_devdax_work,
+						 work);
+
+	switch (w->op) {
+	case KMP_DEVDAX_CREATE:
+		create_section(w->owner, w->section);
+		work_done(w->owner);
+		break;
+	case KMP_DEVDAX_DROP:
+		drop_section(w->owner, w->section);
+		work_done(w->owner);
+		break;
+	case KMP_DEVDAX_ATTACH:
+		/* After the teardowns queued before it. */
+		if (device_attach(w->dev) < 0)
+			dev_warn(w->dev, "kmem_pmem could not bind it\n");
+		put_device(w->dev);
+		break;
+	}
+	kfree(w);
+}
+
+/* Work, after unbind: every instance goes. */
+static void kmp_devdax_teardown(struct work_struct *work)
+{
+	struct kmp_devdax_owner *o = container_of(work, struct kmp_devdax_owner,
+						  teardown);
+	struct resource *claim;
+	unsigned long i;
+
+	for (i = 0; i < o->nr_sections; i++) {
+		drop_section(o, i);
+		WRITE_ONCE(o->progress, i + 1);
+		cond_resched();
+	}
+	spin_lock(&kmp_leaving_lock);
+	list_del(&o->leaving);
+	claim = o->claim;
+	spin_unlock(&kmp_leaving_lock);
+	if (claim) {
+		remove_resource(claim);
+		kfree(claim);
+	}
+	WRITE_ONCE(o->torn_down, true);
+	work_done(o);
+}
+
+/*
+ * Queue @op for section @i of @o. Return: the work's sequence number, to
+ * wait for (see wait_for()), or 0: not queued (no memory, or dying).
+ */
+static u64 queue_op(struct kmp_devdax_owner *o, enum kmp_devdax_op op,
+		    unsigned long i)
+{
+	struct kmp_devdax_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
+	u64 seq = 0;
+
+	if (!w)
+		return 0;
+	INIT_WORK(&w->work, kmp_devdax_work);
+	w->op = op;
+	w->owner = o;
+	w->section = i;
+	mutex_lock(&o->lock);
+	if (!o->dying) {
+		o->sd[i].want = op == KMP_DEVDAX_CREATE;
+		kref_get(&o->ref);
+		seq = ++o->queued;
+		/* Under the lock: the sequence is the order of the queue. */
+		queue_work(kmp_devdax_wq, &w->work);
+	}
+	mutex_unlock(&o->lock);
+	if (!seq)
+		kfree(w);
+	return seq;
+}
+
+/*
+ * Wait for work @seq of @o. Unbind ends the wait (it sets @o->dying before
+ * it waits for sysfs writers, which may be waiting here), so does a fatal
+ * signal. Return: true if the work ran.
+ */
+static bool wait_for(struct kmp_devdax_owner *o, u64 seq)
+{
+	if (wait_event_killable(o->wait, READ_ONCE(o->done) >= seq ||
+				READ_ONCE(o->dying)))
+		return false;
+	return READ_ONCE(o->done) >= seq;
 }
 
 /* The table's carve-out must be the one this kernel's struct pages need. */
@@ -224,117 +621,32 @@ static int check_carve_out(struct kmp_dev *kdev, unsigned long i)
 	return -EOPNOTSUPP;
 }
 
-/*
- * Since 7.x the dax core keeps every dax region's range in one resource
- * tree and refuses overlapping regions (alloc_dax_region(): "dax_region
- * resource conflict"); the bound device's own region covers all of our
- * sections. While kmem_pmem is bound, that region is not used (no
- * device_dax instance of it is bound), so it yields its range: it leaves the
- * tree at bind and goes back at unbind, before the dax core could release
- * it. Older kernels have no such tree: the region's resource has no parent.
- */
-static void yield_parent_region(struct kmp_dev *kdev)
-{
-	struct resource *res = &kdev->dev_dax->region->res;
-
-	if (kdev->yielded_from || !res->parent)
-		return;
-	kdev->yielded_from = res->parent;
-	release_resource(res);
-}
-
-/* For unbind, once every instance is gone. */
-static void unyield_parent_region(struct kmp_dev *kdev)
-{
-	struct resource *res = &kdev->dev_dax->region->res;
-
-	if (!kdev->yielded_from)
-		return;
-	if (request_resource(kdev->yielded_from, res))
-		dev_err(kmp_device(kdev), "cannot give the dax region %pR its range back\n",
-			res);
-	kdev->yielded_from = NULL;
-}
-
-/*
- * The platform device parenting a section's region, registered (and so
- * probed: the probe sets kdev->devdax[i].rc). It sits at the top of the
- * platform bus, as the kernel's hmem devices do, not below the nvdimm
- * device we are bound to: libndctl takes a dax device below an nvdimm
- * region for one of the region's namespaces, and PMDK, looking up the
- * namespace of /dev/daxR.0 for bad blocks and shutdown state, crashes in
- * ndctl_namespace_get_region(). It gets the bound device's NUMA node, which
- * device_dax hands to memremap_pages(), as it would for the device itself.
- */
-static struct platform_device *new_section_device(struct kmp_dev *kdev,
-						  struct kmp_section_pdata *pd)
-{
-	struct platform_device *pdev;
-	int rc;
-
-	pdev = platform_device_alloc(KMP_SECTION_DRV_NAME, PLATFORM_DEVID_AUTO);
-	if (!pdev)
-		return ERR_PTR(-ENOMEM);
-	set_dev_node(&pdev->dev, dev_to_node(kmp_device(kdev)));
-	rc = platform_device_add_data(pdev, pd, sizeof(*pd));
-	if (rc)
-		goto err;
-	kdev->devdax[pd->section].rc = -ENODEV;	/* no probe ran */
-	rc = platform_device_add(pdev);
-	if (rc)
-		goto err;
-	return pdev;
-err:
-	platform_device_put(pdev);
-	return ERR_PTR(rc);
-}
-
 /**
  * kmp_devdax_create() - serve a self-hosted persistent section as device-dax
  * @kdev: the device
  * @i: a section recorded KMP_META_SELF_HOSTED, out of the page allocator
+ * @wait: wait until it is served (or unbind or a fatal signal ends the wait)
  *
- * Creates the instance /dev/daxR.0 of a new dax region covering the
- * section after its carve-out, and the link kmem_pmem/section<i> to it.
- * device_dax must be loaded to bind it (udev loads it by its modalias).
+ * Queues the creation of the instance /dev/daxR.0 of a new dax region
+ * covering the section after its carve-out, and of the link
+ * kmem_pmem/section<i> to it. device_dax must be loaded to bind it (udev
+ * loads it by its modalias). A creation that fails says why.
  *
  * Context: process context, @kdev->lock held for writing.
- * Return: 0 or a negative errno (nothing created).
+ * Return: 0, or a negative errno: nothing will be created.
  */
-int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
+int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i, bool wait)
 {
-	struct kmp_section_devdax *sd = &kdev->devdax[i];
-	struct kmp_section_pdata pd = { .kdev = kdev, .section = i };
-	struct platform_device *pdev;
-	char name[32];
+	struct kmp_devdax_owner *o = kdev->devdax;
 	int rc;
+	u64 seq;
 
 	lockdep_assert_held_write(&kdev->lock);
-	if (sd->pdev)
+	if (!o)
 		return 0;
 	rc = check_carve_out(kdev, i);
 	if (rc)
 		return rc;
-	yield_parent_region(kdev);
-
-	pdev = new_section_device(kdev, &pd);
-	if (IS_ERR(pdev))
-		return PTR_ERR(pdev);
-	sd->pdev = pdev;
-	rc = sd->rc;
-	if (rc) {
-		dev_err(kmp_device(kdev), "section %lu: no device-dax instance: %d\n",
-			i, rc);
-		goto err;
-	}
-	if (!sd->dev_dax->dev.driver) {
-		dev_warn(kmp_device(kdev), "section %lu: %s is not bound: load device_dax\n",
-			 i, dev_name(&sd->dev_dax->dev));
-	} else {
-		rc = check_memmap(kdev, i);
-		if (rc)
-			goto err;
-	}
 	/*
 	 * device-dax does not consult bad blocks (neither for nvdimm's): a load
 	 * from a poisoned page is a machine check that memory_failure() turns
@@ -342,19 +654,14 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 	 */
 	if (kmp_poisoned(kdev, kdev->layout.head_bytes + (u64)i * kdev->layout.section_size,
 			 kdev->layout.section_size))
-		dev_warn(kmp_device(kdev), "section %lu has pages found poisoned while it was RAM: %s does not refuse them\n",
-			 i, dev_name(&sd->dev_dax->dev));
-	rc = sysfs_add_link_to_group(&kmp_device(kdev)->kobj, "kmem_pmem",
-				     &sd->dev_dax->dev.kobj,
-				     link_name(i, name, sizeof(name)));
-	if (rc)
-		goto err;
+		dev_warn(kmp_device(kdev), "section %lu has pages found poisoned while it was RAM: its device-dax instance does not refuse them\n",
+			 i);
+	seq = queue_op(o, KMP_DEVDAX_CREATE, i);
+	if (!seq)
+		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
+	if (wait)
+		wait_for(o, seq);
 	return 0;
-err:
-	platform_device_unregister(pdev);
-	sd->pdev = NULL;
-	sd->dev_dax = NULL;
-	return rc;
 }
 
 /*
@@ -364,7 +671,7 @@ err:
  * i_mmap_rwsem keeps new ones from being linked while we look. A vma whose
  * ->mmap() passed before the kill and that links after it maps nothing:
  * its faults fail. No mapping that exists sees a failed fault unless the
- * move goes ahead.
+ * move goes ahead. Takes no dax_region_rwsem.
  */
 static int kill_unless_mapped(struct dev_dax *dev_dax)
 {
@@ -381,67 +688,57 @@ static int kill_unless_mapped(struct dev_dax *dev_dax)
 }
 
 /**
- * kmp_devdax_destroy() - stop serving a section as device-dax
+ * kmp_devdax_destroy() - stop serving a section as device-dax, for a move
+ *	to volatile
  * @kdev: the device
  * @i: section index
- * @force: for unbind: tear down even a mapped instance (its mappings are
- *	zapped, later accesses get SIGBUS)
+ *
+ * Kills the instance at once unless it is mapped, then waits for its
+ * unregistration (and for a creation still queued): the section's
+ * ZONE_DEVICE struct pages must be gone before it is hot-added as RAM.
  *
  * Context: process context, @kdev->lock held for writing.
- * Return: 0 (also when there is no instance), or -EBUSY: the instance is
- * mapped and @force is not set; nothing changed.
+ * Return: 0 (also when there is no instance); -EBUSY: the instance is
+ * mapped, nothing changed; -EINTR or -ENODEV: a fatal signal or unbind ended
+ * the wait, the section is still persistent (after a signal it is served
+ * again).
  */
-int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i, bool force)
+int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
 {
-	struct kmp_section_devdax *sd;
-	char name[32];
+	struct kmp_devdax_owner *o = kdev->devdax;
+	struct dev_dax *dev_dax;
+	int rc = 0;
+	u64 seq;
 
 	lockdep_assert_held_write(&kdev->lock);
-	if (!kdev->devdax)	/* without persistent_devdax: none */
+	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
 		return 0;
-	sd = &kdev->devdax[i];
-	if (!sd->pdev)
-		return 0;
-	if (sd->dev_dax && !force && kill_unless_mapped(sd->dev_dax)) {
+	mutex_lock(&o->lock);
+	dev_dax = o->sd[i].dev_dax;
+	if (dev_dax)
+		rc = kill_unless_mapped(dev_dax);
+	mutex_unlock(&o->lock);
+	if (rc) {
 		dev_warn(kmp_device(kdev), "section %lu: %s is mapped: not moving it\n",
-			 i, dev_name(&sd->dev_dax->dev));
-		return -EBUSY;
+			 i, dev_name(&dev_dax->dev));
+		return rc;
 	}
-	sysfs_remove_link_from_group(&kmp_device(kdev)->kobj, "kmem_pmem",
-				     link_name(i, name, sizeof(name)));
-	/* devm: kill_dev_dax() (unmap), device_del(), the region. */
-	platform_device_unregister(sd->pdev);
-	sd->pdev = NULL;
-	sd->dev_dax = NULL;
-	return 0;
-}
-
-/**
- * kmp_devdax_destroy_all() - for unbind: tear down every instance
- * @kdev: the device, still bound
- *
- * Also gives the device's own dax region its range back (see
- * yield_parent_region()).
- *
- * Context: process context; takes @kdev->lock.
- */
-void kmp_devdax_destroy_all(struct kmp_dev *kdev)
-{
-	unsigned long i;
-
-	if (!kdev->devdax)
-		return;
-	down_write(&kdev->lock);
-	for (i = 0; i < kdev->layout.nr_sections; i++)
-		kmp_devdax_destroy(kdev, i, true);
-	unyield_parent_region(kdev);
-	up_write(&kdev->lock);
+	seq = queue_op(o, KMP_DEVDAX_DROP, i);
+	if (seq && wait_for(o, seq))
+		return 0;
+	if (READ_ONCE(o->dying))
+		return -ENODEV;
+	kmp_devdax_create(kdev, i, false);
+	return seq ? -EINTR : -ENOMEM;
 }
 
 /**
  * kmp_devdax_restore() - at bind: serve every self-hosted section
  * @kdev: the device
  *
+ * Queues their instances and returns: the probe may run inside the dax
+ * core's creation of the device (the claim at boot), under its
+ * dax_region_rwsem. They appear as the work creates them.
  * Without persistent_devdax they stay unreachable (the char device never
  * serves them: their first bytes are struct pages): say so.
  *
@@ -457,7 +754,7 @@ void kmp_devdax_restore(struct kmp_dev *kdev)
 		    kmp_get_state(kdev, i) != KMP_PERSISTENT)
 			continue;
 		n++;
-		if (persistent_devdax && kmp_devdax_create(kdev, i))
+		if (persistent_devdax && kmp_devdax_create(kdev, i, false))
 			failed++;
 	}
 	up_write(&kdev->lock);
@@ -467,6 +764,227 @@ void kmp_devdax_restore(struct kmp_dev *kdev)
 	else if (failed)
 		dev_warn(kmp_device(kdev), "%lu of %lu self-hosted persistent sections have no device-dax instance\n",
 			 failed, n);
+}
+
+/**
+ * kmp_devdax_attach() - at bind: the state the instances' work shares
+ * @kdev: the device, bound
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kmp_devdax_attach(struct kmp_dev *kdev)
+{
+	unsigned long n = kdev->layout.nr_sections;
+	struct kmp_devdax_owner *o;
+
+	if (!persistent_devdax)
+		return 0;
+	o = kvzalloc(struct_size(o, sd, n), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	kref_init(&o->ref);
+	mutex_init(&o->lock);
+	init_waitqueue_head(&o->wait);
+	INIT_LIST_HEAD(&o->leaving);
+	INIT_WORK(&o->teardown, kmp_devdax_teardown);
+	o->dev = kmp_device(kdev);
+	o->region_res = &kdev->dev_dax->region->res;
+	strscpy(o->name, kdev->name, sizeof(o->name));
+	o->start = kdev->layout.start;
+	o->section_size = kdev->layout.section_size;
+	o->carve_out = kmp_memmap_bytes(kdev);
+	o->nid = kdev->nid;
+	o->nr_sections = n;
+	spin_lock(&kmp_state_lock);
+	kdev->devdax = o;
+	spin_unlock(&kmp_state_lock);
+	return 0;
+}
+
+/**
+ * kmp_devdax_stop() - at unbind, first: no more instances, no more waits
+ * @kdev: the device
+ *
+ * Before unbind waits for sysfs writers: a move waiting for its instance's
+ * work returns. Nothing touches the bound device's sysfs after this.
+ */
+void kmp_devdax_stop(struct kmp_dev *kdev)
+{
+	struct kmp_devdax_owner *o = kdev->devdax;
+
+	if (!o)
+		return;
+	mutex_lock(&o->lock);
+	o->dying = true;
+	mutex_unlock(&o->lock);
+	wake_up_all(&o->wait);
+}
+
+/*
+ * Wait for the teardown while it makes progress: a sysfs unbind waiting
+ * here holds the device's lock, which a namespace removal running at the
+ * same time (and holding dax_region_rwsem, which the teardown needs) waits
+ * for before it could tell us. Ten seconds without one instance gone ends
+ * the wait; the teardown goes on without us.
+ */
+static void wait_torn_down(struct kmp_devdax_owner *o)
+{
+	unsigned long seen;
+
+	do {
+		seen = READ_ONCE(o->progress);
+		if (wait_event_timeout(o->wait, READ_ONCE(o->torn_down), 10 * HZ))
+			return;
+	} while (READ_ONCE(o->progress) != seen);
+	pr_warn("%s: its device-dax instances are still going away: not waiting for them\n",
+		o->name);
+}
+
+/**
+ * kmp_devdax_detach() - at unbind: every instance goes
+ * @kdev: the device
+ *
+ * Kills every instance at once (kill_dev_dax(): no fault or mmap succeeds,
+ * every mapping is zapped; no dax_region_rwsem) and queues their
+ * unregistration. Waits for it, unless the dax core is removing the device
+ * (a disabled namespace: it holds dax_region_rwsem, which the unregistration
+ * needs); then they go right after this remove, and a bind of the same
+ * range meanwhile is deferred (kmp_devdax_defer_probe()).
+ *
+ * Context: process context, after kmp_devdax_stop().
+ */
+void kmp_devdax_detach(struct kmp_dev *kdev)
+{
+	struct kmp_devdax_owner *o = kdev->devdax;
+	unsigned long i;
+
+	if (!o)
+		return;
+	kmp_devdax_stop(kdev);
+	mutex_lock(&o->lock);
+	o->dev = NULL;
+	o->region_res = NULL;
+	for (i = 0; i < o->nr_sections; i++) {
+		o->sd[i].want = false;
+		if (o->sd[i].dev_dax)
+			kill_dev_dax(o->sd[i].dev_dax);
+	}
+	mutex_unlock(&o->lock);
+
+	spin_lock(&kmp_leaving_lock);
+	list_add(&o->leaving, &kmp_leaving);
+	spin_unlock(&kmp_leaving_lock);
+	kref_get(&o->ref);
+	queue_work(kmp_devdax_wq, &o->teardown);
+	if (!READ_ONCE(o->core_deleting))
+		wait_torn_down(o);
+
+	spin_lock(&kmp_state_lock);
+	kdev->devdax = NULL;
+	spin_unlock(&kmp_state_lock);
+	owner_put(o);
+}
+
+/**
+ * kmp_devdax_core_deleting() - the dax core is removing @dev
+ * @dev: a dax device, from the dax bus's BUS_NOTIFY_DEL_DEVICE
+ *
+ * device_del() notifies before it unbinds the driver; on the dax bus it
+ * runs inside unregister_dev_dax(), which holds dax_region_rwsem (6.8+):
+ * kmem_pmem's remove, next, must not wait for anything that takes it.
+ */
+void kmp_devdax_core_deleting(struct device *dev)
+{
+	struct kmp_dev *kdev;
+
+	spin_lock(&kmp_state_lock);
+	list_for_each_entry(kdev, &kmp_devices, list)
+		if (kdev->dev_dax && &kdev->dev_dax->dev == dev && kdev->devdax)
+			WRITE_ONCE(kdev->devdax->core_deleting, true);
+	spin_unlock(&kmp_state_lock);
+}
+
+/**
+ * kmp_devdax_defer_probe() - is a previous binding's teardown in the way?
+ * @dev: the device being bound
+ * @start: first byte of its sections
+ * @size: bytes of its sections
+ *
+ * Instances of an earlier binding of this range that are still going away
+ * keep their struct pages and iomem claims: a bind now would find them. It
+ * cannot wait for them (at the claim it runs under dax_region_rwsem, which
+ * their unregistration needs), so it is deferred: a work queued after their
+ * teardown binds the device again.
+ *
+ * Return: 0, or -EPROBE_DEFER.
+ */
+int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size)
+{
+	struct kmp_devdax_owner *o;
+	struct kmp_devdax_work *w;
+	bool found = false;
+
+	spin_lock(&kmp_leaving_lock);
+	list_for_each_entry(o, &kmp_leaving, leaving)
+		if (start < o->start + o->nr_sections * o->section_size &&
+		    o->start < start + size)
+			found = true;
+	spin_unlock(&kmp_leaving_lock);
+	if (!found)
+		return 0;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	INIT_WORK(&w->work, kmp_devdax_work);
+	w->op = KMP_DEVDAX_ATTACH;
+	w->dev = get_device(dev);
+	queue_work(kmp_devdax_wq, &w->work);
+	dev_info(dev, "the device-dax instances of its previous binding are still going away: binding it once they are gone\n");
+	return -EPROBE_DEFER;
+}
+
+/**
+ * kmp_devdax_release_claim() - release kmem_pmem's claim of a device's span
+ * @res: the claim (struct kmp_dev's res), leaving with the device's state
+ *
+ * While instances of that span are still going away (an unbind that did
+ * not wait), the claim stays until they are gone: it makes any other
+ * driver's request of the device's range fail (device_dax's, offered the
+ * device while kmem_pmem's probe is deferred by kmp_devdax_defer_probe()).
+ * Its name was the device state's: it becomes a constant.
+ */
+void kmp_devdax_release_claim(struct resource *res)
+{
+	struct kmp_devdax_owner *o;
+	bool kept = false;
+
+	spin_lock(&kmp_leaving_lock);
+	list_for_each_entry(o, &kmp_leaving, leaving) {
+		if (o->claim || res->start != o->start)
+			continue;
+		WRITE_ONCE(res->name, "kmem_pmem (device-dax instances going away)");
+		o->claim = res;
+		kept = true;
+		break;
+	}
+	spin_unlock(&kmp_leaving_lock);
+	if (!kept) {
+		remove_resource(res);
+		kfree(res);
+	}
+}
+
+/**
+ * kmp_devdax_dram_bytes() - DRAM held for the instances' state
+ * @kdev: the device
+ *
+ * Return: bytes.
+ */
+u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev)
+{
+	struct kmp_devdax_owner *o = kdev->devdax;
+
+	return o ? struct_size(o, sd, o->nr_sections) : 0;
 }
 
 /**
@@ -482,23 +1000,28 @@ bool kmp_devdax_is_instance(struct device *dev)
 }
 
 /**
- * kmp_devdax_driver_register() - register the sections' platform driver
+ * kmp_devdax_driver_register() - the sections' platform driver and workqueue
  *
  * Return: 0 or a negative errno.
  */
 int kmp_devdax_driver_register(void)
 {
-	if (persistent_devdax && KMP_DAX_REGION_RWSEM) {
-		pr_warn("persistent_devdax=1 is not supported on this kernel yet (the dax core's dax_region_rwsem would deadlock instance creation at boot and teardown at namespace removal): ignored, persistent sections stay on the char device\n");
-		persistent_devdax = false;
-	}
-	return platform_driver_register(&kmp_section_driver);
+	int rc;
+
+	kmp_devdax_wq = alloc_ordered_workqueue("kmem_pmem_devdax", 0);
+	if (!kmp_devdax_wq)
+		return -ENOMEM;
+	rc = platform_driver_register(&kmp_section_driver);
+	if (rc)
+		destroy_workqueue(kmp_devdax_wq);
+	return rc;
 }
 
 /**
- * kmp_devdax_driver_unregister() - unregister the sections' platform driver
+ * kmp_devdax_driver_unregister() - after every unbind: the work finishes
  */
 void kmp_devdax_driver_unregister(void)
 {
+	destroy_workqueue(kmp_devdax_wq);
 	platform_driver_unregister(&kmp_section_driver);
 }

@@ -181,8 +181,8 @@ static int record_section(struct kmp_dev *kdev, unsigned long i, u8 use)
 /* A move of a self-hosted section did not happen: serve it again. */
 static void serve_again(struct kmp_dev *kdev, unsigned long i, u8 use)
 {
-	if (use == KMP_META_SELF_HOSTED && persistent_devdax)
-		kmp_devdax_create(kdev, i);
+	if (use == KMP_META_SELF_HOSTED)
+		kmp_devdax_create(kdev, i, false);
 }
 
 /*
@@ -197,7 +197,7 @@ static int make_section_volatile(struct kmp_dev *kdev, unsigned long i)
 	bool was_recorded = old == KMP_META_VOLATILE;
 	int rc;
 
-	rc = kmp_devdax_destroy(kdev, i, false);
+	rc = kmp_devdax_destroy(kdev, i);
 	if (rc)
 		return rc;
 	rc = claim_section(kdev, i);
@@ -283,10 +283,11 @@ static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 	set_state(kdev, i, KMP_PERSISTENT);
 	/*
 	 * The move happened and is recorded: a failed instance is not a failed
-	 * move (kmp_devdax_create() said why; a rebind tries again).
+	 * move (kmp_devdax_create() said why; a rebind tries again). The
+	 * write waits for the instance, unless unbind ends the wait.
 	 */
 	if (!rc && use == KMP_META_SELF_HOSTED)
-		kmp_devdax_create(kdev, i);
+		kmp_devdax_create(kdev, i, true);
 	return rc;
 }
 

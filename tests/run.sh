@@ -49,7 +49,7 @@ matrix_tests=(
 	driver-no-memmap-param	# the refusal without memmap_on_memory=1
 	driver-online-policy	# the kernel's auto-online policy "online"
 	pmemctl-setup-scale	# setup and boot keep device_dax off: the dax bus
-	devdax-persistent	# persistent_devdax=1: runs on 6.1 only for now
+	devdax-persistent	# persistent_devdax=1: the dax core differs (6.8+ rwsem, 7.x region tree)
 )
 KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 export KVER

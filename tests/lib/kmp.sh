@@ -15,8 +15,6 @@
 #   kmp_online_all DEV          online every added-but-offline section movable
 #   kmp_node_kib NODE FIELD     a field of /sys/devices/system/node/nodeN/meminfo, in KiB
 #   kmp_auto_online POLICY      set /sys/devices/system/memory/auto_online_blocks
-#   kmp_devdax_or_skip          after loading with persistent_devdax=1: skip
-#                               the test where the driver refused it (saying so)
 
 KMP_DRV=/sys/bus/dax/drivers/kmem_pmem
 
@@ -30,15 +28,6 @@ kmp_setup() {
 	kmp_load "$@"
 	kmp_bind "$dev"
 	echo "$dev"
-}
-
-# persistent_devdax=1 is refused, with a warning, on kernels with the dax
-# core's dax_region_rwsem (6.8+: compat.h, KMP_DAX_REGION_RWSEM).
-kmp_devdax_or_skip() {
-	[[ $(< /sys/module/kmem_pmem/parameters/persistent_devdax) == Y ]] && return 0
-	dmesg | grep -q "persistent_devdax=1 is not supported on this kernel yet" ||
-		fail "persistent_devdax reads N, and the driver did not say why"
-	skip "persistent_devdax=1 is refused on $(uname -r): the dax core's dax_region_rwsem (6.8+) would deadlock instance creation at boot and teardown at namespace removal (compat.h)"
 }
 
 kmp_load() {

@@ -210,8 +210,8 @@ static int keep_hole(struct pmemctl_args *a, const struct kmp_info *info,
 
 /*
  * Why a section's move failed. A persistent section served as device-dax
- * is refused (EBUSY) while its instance is mapped: name the instance and,
- * as fuser(1) would, who maps it.
+ * is refused (EBUSY) while its instance is mapped or a page of it is held:
+ * name the instance and, as fuser(1) would, who maps it.
  */
 static void say_move_error(struct pmemctl_args *a, const struct kmp_info *info,
 			   enum move_dir dir, uint32_t section, int rc)
@@ -227,7 +227,7 @@ static void say_move_error(struct pmemctl_args *a, const struct kmp_info *info,
 			pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped by process %d",
 			       info->name, section, strerror(-rc), path, (int)pid);
 		else
-			pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped",
+			pm_err(a, "%s: section %u: cannot make it volatile: %s: its device-dax instance %s is mapped, or a page of it is still held after its last mapping (a pipe, a pinned buffer; the kernel log says which)",
 			       info->name, section, strerror(-rc), path);
 		return;
 	}

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pin_page: hold one page of anonymous memory so that it can never migrate,
- * the way a real application can: vmsplice() it into a pipe nobody reads.
- * The pipe keeps a reference to the page until this process exits.
+ * pin_page: hold one page so that it can never migrate, the way a real
+ * application can: vmsplice() it into a pipe nobody reads. The pipe keeps a
+ * reference to the page until this process exits.
  *
- * Prints the page's pfn (decimal, from /proc/self/pagemap; needs root), then
- * "ready", then sleeps until killed. Run it under `numactl --membind=NODE`
- * to pin a page of that node.
+ * pin_page: a page of anonymous memory. Prints its pfn (decimal, from
+ * /proc/self/pagemap; needs root), then "ready", then sleeps until killed.
+ * Run it under `numactl --membind=NODE` to pin a page of that node.
+ *
+ * pin_page FILE: the first page of a 2 MiB shared mapping of FILE (a
+ * device-dax instance), then unmaps and closes FILE: only the pipe's
+ * reference is left. Prints "ready", then sleeps until killed.
  *
  * Built by the VM tests that use it: gcc -O2 -o /tmp/pin_page pin_page.c
  */
@@ -39,20 +43,45 @@ static uint64_t pfn_of(void *addr)
 	return entry & ((1ULL << 55) - 1);
 }
 
-int main(void)
+/* Map the first 2 MiB of @path shared and touch them. */
+static char *map_file(const char *path, size_t len)
+{
+	int fd = open(path, O_RDWR);
+	char *buf;
+
+	if (fd < 0) {
+		perror(path);
+		exit(1);
+	}
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (buf == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	close(fd);
+	memset(buf, 0x5a, len);
+	return buf;
+}
+
+int main(int argc, char **argv)
 {
 	long psz = sysconf(_SC_PAGESIZE);
+	size_t len = argc > 1 ? 2 << 20 : psz;
 	struct iovec iov;
 	int pipefd[2];
 	char *buf;
 
-	buf = mmap(NULL, psz, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (buf == MAP_FAILED) {
-		perror("mmap");
-		return 1;
+	if (argc > 1) {
+		buf = map_file(argv[1], len);
+	} else {
+		buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (buf == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		memset(buf, 0x5a, len);
 	}
-	memset(buf, 0x5a, psz);
 	if (pipe(pipefd)) {
 		perror("pipe");
 		return 1;
@@ -63,7 +92,15 @@ int main(void)
 		perror("vmsplice");
 		return 1;
 	}
-	printf("%llu\nready\n", (unsigned long long)pfn_of(buf));
+	if (argc > 1) {
+		if (munmap(buf, len)) {
+			perror("munmap");
+			return 1;
+		}
+	} else {
+		printf("%llu\n", (unsigned long long)pfn_of(buf));
+	}
+	printf("ready\n");
 	fflush(stdout);
 	for (;;)
 		pause();

@@ -9,7 +9,7 @@
 # takes one fault per 2 MiB; O_DIRECT read() from a file on ext4 lands in the
 # mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
 # MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
-# until it is unmapped; unbind zaps mappings (SIGBUS) and a rebind serves
+# until it is unmapped, nor one a page of which a pipe still holds; unbind zaps mappings (SIGBUS) and a rebind serves
 # the section again with its data, as does disabling and enabling the
 # namespace (kmem_pmem claims the device as it appears). A bind creates the
 # instances in the background (docs/design-persistent-devdax.md): the test
@@ -17,6 +17,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
+require_cmd gcc
 dev=$(kmp_setup online_movable persistent_devdax=1)
 
 # The first 16 bytes of a device-dax instance, read through a mapping.
@@ -156,6 +157,27 @@ PY
 kmp_in_list 4 "$(kmp_get "$dev" volatile)" || fail "section 4 not volatile"
 umount /mnt/ext4
 losetup -d "$loop"
+
+step "a page of section 6 held by a pipe after its last munmap: the move waits for it (EBUSY)"
+# The pipe holds the page's struct page, which a move would free and hand
+# out again as RAM: nothing may move until the pipe lets go.
+gcc -O2 -Wall -o /tmp/pin_page tests/helpers/pin_page.c || fail "cannot build pin_page"
+dax6=$(basename "$(readlink "$dir/section6")")
+/tmp/pin_page "/dev/$dax6" > /tmp/pin.out &
+pin=$!
+wait_for 30 grep -q ready /tmp/pin.out
+dmesg_mark
+expect_write_error EBUSY "$dir/volatile" 6
+expect_dmesg "section 6: $dax6 has a page still held after its last mapping"
+kmp_in_list 6 "$(kmp_get "$dev" persistent)" || fail "section 6 is not persistent after the refused move"
+[[ -e /dev/$dax6 ]] || fail "the refused move took /dev/$dax6 away"
+tools/pmemctl volatile --force "$dev" 6 2> /tmp/vol6.err && fail "pmemctl made section 6 volatile while a page of it was held"
+grep -q "a page of it is still held" /tmp/vol6.err || fail "pmemctl did not say why: $(cat /tmp/vol6.err)"
+kill "$pin"
+wait "$pin" || true
+expect_write "$dir/volatile" 6
+kmp_in_list 6 "$(kmp_get "$dev" volatile)" || fail "section 6 not volatile once the pipe let go"
+echo "section 6: EBUSY while the pipe held its page, moved once it let go"
 
 step "unbind zaps a mapping; a rebind serves the section again, data in place"
 python3 - "/dev/$dax5" "$KMP_DRV/unbind" "$dev" <<'PY' || fail "unbind checks failed"

@@ -20,7 +20,7 @@
  * devices), bound to the platform driver below. Unregistering it kills the
  * instance (no fault or mmap succeeds any more), zaps every mapping and
  * removes the instance and its region. A move to volatile refuses an
- * instance that is mapped.
+ * instance that is mapped, or a page of which is still held (pages_held()).
  *
  * Since 6.8 the dax core holds its dax_region_rwsem for writing across the
  * creation of a dax device (device_add() and so the probe of its driver:
@@ -541,6 +541,37 @@ static void kmp_devdax_work(struct work_struct *work)
 	kfree(w);
 }
 
+/*
+ * A page of section @i's instance that something still holds after its
+ * last mapping went: a vmsplice()d pipe, a FOLL_LONGTERM pin (RDMA, vfio),
+ * an O_DIRECT write in flight. Such a reference holds no reference on the
+ * dev_pagemap (get_user_pages() drops that once it has the page), so
+ * memunmap_pages() would not wait for it: the move would free the struct
+ * page under its holder and hand the memory out again as RAM. An idle
+ * device-dax folio holds one reference (MEMORY_DEVICE_GENERIC, 6.1 to 7.3;
+ * a mapping adds one on 7.3). Called with no mapping left, so nothing can
+ * take a new one, and with the instance's device lock held: its struct pages
+ * exist while device_dax is bound to it (its probe maps them).
+ */
+static bool pages_held(struct kmp_devdax_owner *o, unsigned long i)
+{
+	u64 start = o->start + (u64)i * o->section_size;
+	unsigned long pfn = PHYS_PFN(start + o->carve_out);
+	unsigned long end = PHYS_PFN(start + o->section_size);
+	struct folio *folio;
+
+	device_lock_assert(&o->sd[i].dev_dax->dev);
+	if (!o->sd[i].dev_dax->dev.driver)
+		return false;
+	while (pfn < end) {
+		folio = page_folio(pfn_to_page(pfn));
+		if (folio_ref_count(folio) != 1)
+			return true;
+		pfn = folio_pfn(folio) + folio_nr_pages(folio);
+	}
+	return false;
+}
+
 /* Work, after unbind: every instance goes. */
 static void kmp_devdax_teardown(struct work_struct *work)
 {
@@ -665,25 +696,37 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i, bool wait)
 }
 
 /*
- * Kill the instance unless it is mapped: from then on every mmap() and
- * fault fails. Every mapping of the instance, from any open file, is a vma
- * in the dax inode's i_mmap tree (dax_open() shares that mapping); holding
- * i_mmap_rwsem keeps new ones from being linked while we look. A vma whose
- * ->mmap() passed before the kill and that links after it maps nothing:
- * its faults fail. No mapping that exists sees a failed fault unless the
- * move goes ahead. Takes no dax_region_rwsem.
+ * Kill section @i's instance unless it is mapped or a page of it is still
+ * held: from then on every mmap() and fault fails. Every mapping of the
+ * instance, from any open file, is a vma in the dax inode's i_mmap tree
+ * (dax_open() shares that mapping); holding i_mmap_rwsem keeps new ones
+ * from being linked while we look. A vma whose ->mmap() passed before the
+ * kill and that links after it maps nothing: its faults fail. No mapping
+ * that exists sees a failed fault unless the move goes ahead. Takes no
+ * dax_region_rwsem.
+ *
+ * Return: 0, or -EBUSY with *@why set.
  */
-static int kill_unless_mapped(struct dev_dax *dev_dax)
+static int kill_unless_busy(struct kmp_devdax_owner *o, unsigned long i,
+			    const char **why)
 {
+	struct dev_dax *dev_dax = o->sd[i].dev_dax;
 	struct address_space *mapping = dax_inode(dev_dax->dax_dev)->i_mapping;
-	int rc = 0;
+	int rc = -EBUSY;
 
+	/* device_dax's remove takes them in this order too (kill_dev_dax()). */
+	device_lock(&dev_dax->dev);
 	i_mmap_lock_write(mapping);
 	if (mapping_mapped(mapping))
-		rc = -EBUSY;
+		*why = "is mapped";
+	else if (pages_held(o, i))
+		*why = "has a page still held after its last mapping (a pipe, a pinned buffer)";
 	else
+		rc = 0;
+	if (!rc)
 		kill_dax(dev_dax->dax_dev);
 	i_mmap_unlock_write(mapping);
+	device_unlock(&dev_dax->dev);
 	return rc;
 }
 
@@ -693,20 +736,21 @@ static int kill_unless_mapped(struct dev_dax *dev_dax)
  * @kdev: the device
  * @i: section index
  *
- * Kills the instance at once unless it is mapped, then waits for its
+ * Kills the instance at once unless it is busy, then waits for its
  * unregistration (and for a creation still queued): the section's
  * ZONE_DEVICE struct pages must be gone before it is hot-added as RAM.
  *
  * Context: process context, @kdev->lock held for writing.
  * Return: 0 (also when there is no instance); -EBUSY: the instance is
- * mapped, nothing changed; -EINTR or -ENODEV: a fatal signal or unbind ended
- * the wait, the section is still persistent (after a signal it is served
- * again).
+ * mapped or a page of it is still held, nothing changed; -EINTR or -ENODEV:
+ * a fatal signal or unbind ended the wait, the section is still persistent
+ * (after a signal it is served again).
  */
 int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
 	struct dev_dax *dev_dax;
+	const char *why;
 	int rc = 0;
 	u64 seq;
 
@@ -716,11 +760,11 @@ int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
 	mutex_lock(&o->lock);
 	dev_dax = o->sd[i].dev_dax;
 	if (dev_dax)
-		rc = kill_unless_mapped(dev_dax);
+		rc = kill_unless_busy(o, i, &why);
 	mutex_unlock(&o->lock);
 	if (rc) {
-		dev_warn(kmp_device(kdev), "section %lu: %s is mapped: not moving it\n",
-			 i, dev_name(&dev_dax->dev));
+		dev_warn(kmp_device(kdev), "section %lu: %s %s: not moving it\n",
+			 i, dev_name(&dev_dax->dev), why);
 		return rc;
 	}
 	seq = queue_op(o, KMP_DEVDAX_DROP, i);

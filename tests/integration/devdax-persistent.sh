@@ -9,7 +9,8 @@
 # takes one fault per 2 MiB; O_DIRECT read() from a file on ext4 lands in the
 # mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
 # MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
-# until it is unmapped, nor one a page of which a pipe still holds; unbind zaps mappings (SIGBUS) and a rebind serves
+# until it is unmapped, nor one a page of which a pipe still holds (an
+# unbind waits for that one's instance); unbind zaps mappings (SIGBUS) and a rebind serves
 # the section again with its data, as does disabling and enabling the
 # namespace (kmem_pmem claims the device as it appears). A bind creates the
 # instances in the background (docs/design-persistent-devdax.md): the test
@@ -178,6 +179,28 @@ wait "$pin" || true
 expect_write "$dir/volatile" 6
 kmp_in_list 6 "$(kmp_get "$dev" volatile)" || fail "section 6 not volatile once the pipe let go"
 echo "section 6: EBUSY while the pipe held its page, moved once it let go"
+
+step "unbind while a pipe holds a page of section 7: that instance waits for the pipe"
+# Unbind cannot refuse: every other instance goes, section 7's stays (dead:
+# no mapping, no fault) until the pipe lets go, and the module stays with it.
+dax7=$(basename "$(readlink "$dir/section7")")
+/tmp/pin_page "/dev/$dax7" > /tmp/pin7.out &
+pin=$!
+wait_for 30 grep -q ready /tmp/pin7.out
+dmesg_mark
+timeout 120 sh -c "echo $dev > $KMP_DRV/unbind" || fail "unbind did not return"
+expect_dmesg "section 7: a page of $dax7 is still held"
+[[ -e /sys/bus/dax/devices/$dax7 ]] || fail "$dax7 went while a pipe held a page of it"
+[[ ! -e /sys/bus/dax/devices/$dax5 ]] || fail "$dax5 outlives the unbind"
+if rmmod kmem_pmem 2> /dev/null; then fail "rmmod succeeded while $dax7 waits for the pipe"; fi
+kill "$pin"
+wait "$pin" || true
+wait_for 30 test ! -e "/sys/bus/dax/devices/$dax7"
+kmp_bind "$dev" || fail "rebind after the pipe let go failed"
+wait_for 60 test -L "$dir/section7"
+wait_for 60 test -L "$dir/section5"
+dax5=$(basename "$(readlink "$dir/section5")")
+echo "unbind returned; $dax7 went once the pipe let go; rebind serves section 7 again"
 
 step "unbind zaps a mapping; a rebind serves the section again, data in place"
 python3 - "/dev/$dax5" "$KMP_DRV/unbind" "$dev" <<'PY' || fail "unbind checks failed"

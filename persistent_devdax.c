@@ -41,6 +41,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dax.h>
+#include <linux/delay.h>
 #include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/ioport.h>
@@ -112,6 +113,7 @@ struct kmp_devdax_section {
  * @done: works finished (the ordered workqueue finishes them in sequence)
  * @progress: instances torn down, for the bounded wait of remove
  * @torn_down: the teardown work has finished
+ * @held: the teardown waits for a page of an instance to be let go
  * @wait: woken when a work finishes and when @dying is set
  * @leaving: entry on kmp_leaving while the teardown is pending
  * @claim: kmem_pmem's claim of the sections' span, handed over by an unbind
@@ -137,6 +139,7 @@ struct kmp_devdax_owner {
 	u64 done;
 	unsigned long progress;
 	bool torn_down;
+	bool held;
 	wait_queue_head_t wait;
 	struct list_head leaving;
 	struct resource *claim;
@@ -572,6 +575,41 @@ static bool pages_held(struct kmp_devdax_owner *o, unsigned long i)
 	return false;
 }
 
+/*
+ * After unbind, section @i's instance (killed: nothing maps it) must not go
+ * while a page of it is held (pages_held()): its holder would put the page
+ * into struct pages that are gone. Wait for the holder to let go, saying so
+ * once. Meanwhile the module stays (rmmod: in use) and the other work of
+ * the queue waits behind this one.
+ */
+static bool pages_held_now(struct kmp_devdax_owner *o, unsigned long i)
+{
+	struct device *dev = &o->sd[i].dev_dax->dev;
+	bool held;
+
+	device_lock(dev);
+	held = pages_held(o, i);
+	device_unlock(dev);
+	return held;
+}
+
+static void wait_pages_let_go(struct kmp_devdax_owner *o, unsigned long i)
+{
+	struct dev_dax *dev_dax = o->sd[i].dev_dax;
+
+	if (!dev_dax || !pages_held_now(o, i))
+		return;
+	pr_warn("%s: section %lu: a page of %s is still held (a pipe, a pinned buffer): the instance goes when it is let go\n",
+		o->name, i, dev_name(&dev_dax->dev));
+	__module_get(THIS_MODULE);
+	WRITE_ONCE(o->held, true);
+	wake_up_all(&o->wait);
+	while (pages_held_now(o, i))
+		msleep(200);
+	WRITE_ONCE(o->held, false);
+	module_put(THIS_MODULE);
+}
+
 /* Work, after unbind: every instance goes. */
 static void kmp_devdax_teardown(struct work_struct *work)
 {
@@ -581,6 +619,7 @@ static void kmp_devdax_teardown(struct work_struct *work)
 	unsigned long i;
 
 	for (i = 0; i < o->nr_sections; i++) {
+		wait_pages_let_go(o, i);
 		drop_section(o, i);
 		WRITE_ONCE(o->progress, i + 1);
 		cond_resched();
@@ -869,7 +908,8 @@ void kmp_devdax_stop(struct kmp_dev *kdev)
  * here holds the device's lock, which a namespace removal running at the
  * same time (and holding dax_region_rwsem, which the teardown needs) waits
  * for before it could tell us. Ten seconds without one instance gone ends
- * the wait; the teardown goes on without us.
+ * the wait, as does a page the teardown must wait for (wait_pages_let_go());
+ * the teardown goes on without us.
  */
 static void wait_torn_down(struct kmp_devdax_owner *o)
 {
@@ -877,11 +917,13 @@ static void wait_torn_down(struct kmp_devdax_owner *o)
 
 	do {
 		seen = READ_ONCE(o->progress);
-		if (wait_event_timeout(o->wait, READ_ONCE(o->torn_down), 10 * HZ))
-			return;
+		if (wait_event_timeout(o->wait, READ_ONCE(o->torn_down) ||
+				       READ_ONCE(o->held), 10 * HZ))
+			break;
 	} while (READ_ONCE(o->progress) != seen);
-	pr_warn("%s: its device-dax instances are still going away: not waiting for them\n",
-		o->name);
+	if (!READ_ONCE(o->torn_down))
+		pr_warn("%s: its device-dax instances are still going away: not waiting for them\n",
+			o->name);
 }
 
 /**

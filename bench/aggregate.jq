@@ -289,6 +289,15 @@ def trstep($p; $s): {
 				if . == null then null else . / 1024 end)
 		})
 } + {
+	# bench_devdax: one section's data mapped through kmem_pmem's
+	# device-dax instance and through the kernel's device-dax
+	devdax: ({mib: one("devdax.mib"), reps: (vals("devdax.ours.faults") | length)} +
+		([("faults", "write_mibs", "read_mibs") as $m |
+			{("ours_" + $m): st("devdax.ours.\($m)"),
+			 ("kernel_" + $m): st("devdax.kernel.\($m)"),
+			 ($m + "_ratio"): ratio("devdax.ours.\($m)"; "devdax.kernel.\($m)")}
+		] | add))
+} + {
 	# bench/guest-setup1t.sh and guest-setup1t2g.sh: 1 TiB through pmemctl
 	# setup on 128 MiB and on 2 GiB memory blocks (null if not run)
 	setup1t: setup1t("setup1t"),
@@ -308,7 +317,9 @@ def trstep($p; $s): {
 		scaling_flatness_back: $derived.scaling.flatness_persistent,
 		read_bw_ratio_pmem_over_node0: $derived.bw.ours.read_ratio.median,
 		write_bw_ratio_pmem_over_node0: $derived.bw.ours.write_ratio.median,
-		chase_latency_ratio_pmem_over_node0: $derived.bw.ours.chase_ratio.median
+		chase_latency_ratio_pmem_over_node0: $derived.bw.ours.chase_ratio.median,
+		persistent_mapping_write_bw_ratio_ours_over_device_dax: $derived.devdax.write_mibs_ratio.median,
+		persistent_mapping_read_bw_ratio_ours_over_device_dax: $derived.devdax.read_mibs_ratio.median
 	},
 	derived: $derived,
 	figures: ($all | group_by([.key, .n]) | map({key: .[0].key} +

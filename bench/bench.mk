@@ -14,6 +14,8 @@
 #   make bench-report          only remake the docs: every kernel's last
 #                              passing run of each bench VM, side by side
 #   make numabench             only the microbenchmark, build/bench/numabench
+#                              (and build/bench/daxbench, a mapping's faults
+#                              and bandwidth)
 #
 # Under TCG the compare VM takes about 10 minutes, the scaling VM 20 (its
 # 2047-section steps) on a quiet host and an hour or more on a busy one; the
@@ -25,14 +27,19 @@
 # on a small device as part of `make check`.
 
 NUMABENCH := $(BUILD)/bench/numabench
+DAXBENCH := $(BUILD)/bench/daxbench
 
 .PHONY: bench bench-report numabench
 
-numabench: $(NUMABENCH)
+numabench: $(NUMABENCH) $(DAXBENCH)
 
 $(NUMABENCH): $(TOP)/bench/numabench.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $< -lnuma
+
+$(DAXBENCH): $(TOP)/bench/daxbench.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -Werror -o $@ $<
 
 # The kernel booted is the default one unless KVER= is given, as for
 # `make check`; KDIR is recomputed for it (env -u), as tests/run.sh does.

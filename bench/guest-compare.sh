@@ -5,7 +5,8 @@
 #
 # kmem_pmem and the kernel's kmem on the same 4 GiB emulated pmem device in
 # one boot: DRAM spent on struct pages, capacity, whole-device moves,
-# single-section moves, bandwidth and latency. Figures go to
+# single-section moves, bandwidth and latency, a persistent section's
+# mapping against the kernel's device-dax. Figures go to
 # $KMP_OUT/results.jsonl (see bench/lib.sh); `make bench` runs this.
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
@@ -42,4 +43,6 @@ bench_step "single-section moves"
 bench_single 3
 bench_step "bandwidth and latency"
 bench_bandwidth 5 256 64
+bench_step "a persistent section mapped: kmem_pmem's device-dax instance, the kernel's device-dax"
+bench_devdax 5
 echo ok

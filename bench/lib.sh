@@ -609,6 +609,71 @@ bench_bandwidth() {
 	BENCH_REP=
 }
 
+# daxbench (bench/daxbench.c), found or built as numabench is.
+bench_daxbench() {
+	local src=$KMP_REPO/bench/daxbench.c bin=$KMP_REPO/build/bench/daxbench
+	if [[ -x $bin && $bin -nt $src ]]; then
+		echo "$bin"
+		return
+	fi
+	bin=/tmp/daxbench
+	[[ -x $bin ]] || gcc -O2 -std=gnu11 -Wall -o "$bin" "$src" >&2 ||
+		fail "cannot build daxbench"
+	echo "$bin"
+}
+
+# bench_daxbench_record WHO OUT: daxbench's lines as devdax.WHO.* figures.
+bench_daxbench_record() {
+	local who=$1 line rep faults w r
+	while read -r line; do
+		[[ $line =~ \"rep\":([0-9]+),\"faults\":([0-9]+),\"write_mibs\":([0-9.]+),\"read_mibs\":([0-9.]+) ]] ||
+			fail "daxbench printed '$line'"
+		rep=${BASH_REMATCH[1]} faults=${BASH_REMATCH[2]} w=${BASH_REMATCH[3]} r=${BASH_REMATCH[4]}
+		BENCH_REP=$((rep + 1)) bench_record "devdax.$who.faults" "$faults"
+		BENCH_REP=$((rep + 1)) bench_record "devdax.$who.write_mibs" "$w"
+		BENCH_REP=$((rep + 1)) bench_record "devdax.$who.read_mibs" "$r"
+	done < "$2"
+}
+
+# bench_devdax REPS: page faults and bandwidth through a mapping of one
+# section's data (daxbench: a fresh mapping per repetition), first through
+# the device-dax instance of a persistent section of kmem_pmem (reloaded
+# with persistent_devdax=1; section 0 made volatile and back), then through
+# the kernel's device_dax bound to the whole device, over section 1 (the
+# table stays untouched). Both 2 MiB-aligned. Ends with kmem_pmem loaded
+# as bench_init loads it and bound: run it last, section 0 stays recorded
+# self-hosted.
+bench_devdax() {
+	local reps=$1 bin mib inst first size off dir=/sys/bus/dax/devices/$BENCH_DEV
+	bin=$(bench_daxbench)
+	bench_ours_unbind
+	rmmod kmem_pmem || fail "cannot unload kmem_pmem"
+	kmp_load initial_mode=persistent persistent_devdax=1 ||
+		fail "cannot load kmem_pmem persistent_devdax=1"
+	bench_ours_bind
+	bench_ours_set volatile 0 || fail "cannot make section 0 volatile"
+	bench_ours_set persistent 0 || fail "cannot make section 0 persistent again"
+	[[ -L $dir/kmem_pmem/section0 ]] || fail "section 0 has no device-dax instance"
+	inst=$(basename "$(readlink "$dir/kmem_pmem/section0")")
+	mib=$(($(< "/sys/bus/dax/devices/$inst/size") >> 20))
+	first=$(kmp_get "$BENCH_DEV" first_memory_block)
+	size=$(kmp_get "$BENCH_DEV" section_size)
+	off=$(((first + 1) * size - $(< "$dir/resource")))
+	"$bin" "/dev/$inst" "$mib" "$reps" > /tmp/daxbench.ours ||
+		fail "daxbench on kmem_pmem's /dev/$inst failed"
+	bench_ours_unbind
+	echo "$BENCH_DEV" > /sys/bus/dax/drivers/device_dax/bind ||
+		fail "cannot bind $BENCH_DEV to device_dax"
+	"$bin" "/dev/$BENCH_DEV" "$mib" "$reps" $((off >> 20)) > /tmp/daxbench.kernel ||
+		fail "daxbench on the kernel's device-dax /dev/$BENCH_DEV failed"
+	bench_daxbench_record ours /tmp/daxbench.ours
+	bench_daxbench_record kernel /tmp/daxbench.kernel
+	bench_record devdax.mib "$mib"
+	rmmod kmem_pmem || fail "cannot unload kmem_pmem"
+	kmp_load initial_mode=persistent || fail "cannot load kmem_pmem again"
+	bench_ours_bind
+}
+
 # bench_scaling REPS N...: N sections to RAM and back (auto-onlined), ours
 # only: kmem has no unit smaller than its whole device. The steps take
 # turns (N1, N2, ..., N1, N2, ...) so that drift of the host hits them

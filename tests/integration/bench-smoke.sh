@@ -25,6 +25,7 @@ bench_daxctl 1
 bench_single 1
 bench_bandwidth 1 16 4
 bench_scaling 1 1 8
+bench_devdax 2
 
 bench_step "report"
 bench/report.sh --out "$KMP_OUT/report" --kernel "$KVER" "$KMP_OUT/results.jsonl" ||
@@ -71,6 +72,10 @@ failed=$(jq -r --argjson n "$n" '
 	   .volatile_s > 0 and .persistent_s > 0 and .scrub_s > 0 and .add_s > 0 and .remove_s > 0 and .dram_kib != null]),
 	 ["scaling flatness > 0", $d.scaling.flatness_volatile > 0 and $d.scaling.flatness_persistent > 0],
 	 ["scaling: kmem_pmem DRAM for 8 sections below kmem", $d.scaling.steps[-1].dram_mib < $d.scaling.kmem_mib_per_section * 8],
+	 # a persistent section mapped: both device-dax paths measured, one fault per 2 MiB
+	 (("ours", "kernel") as $k | $d.devdax |
+	  ["devdax \($k): faults, write, read > 0", .["\($k)_faults"].min > 0 and .["\($k)_write_mibs"].min > 0 and .["\($k)_read_mibs"].min > 0],
+	  ["devdax \($k): one fault per 2 MiB", .["\($k)_faults"].max <= .mib / 2 + 8]),
 	 ["every headline figure", ([.headline[]] | all(. != null))]
 	] | .[] | select(.[1] != true) | .[0]
 ' "$json") || fail "jq failed on benchmarks.json"

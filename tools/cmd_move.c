@@ -47,6 +47,36 @@ static int check_memmap(struct pmemctl_args *a, const struct kmp_info *info)
 }
 
 /*
+ * Refuse (unless --force) to make volatile a persistent section whose
+ * device-dax instance a process has open or mapped: the driver refuses a
+ * mapped one (EBUSY) but cannot see open files, whose next mmap() would
+ * fail. Nothing has moved yet when this refuses.
+ */
+static int check_in_use(struct pmemctl_args *a, const struct kmp_info *info,
+			const struct move_plan *plan)
+{
+	char dax[64], path[80];
+	int rc = EXIT_OK;
+	uint32_t i, s;
+	pid_t pid;
+
+	for (i = 0; i < plan->nr_steps && !a->force; i++) {
+		s = plan->steps[i].section;
+		if (!plan->steps[i].write ||
+		    kmp_section_device(info->name, s, dax, sizeof(dax)))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", dax);
+		pid = dev_user(path);
+		if (!pid)
+			continue;
+		pm_err(a, "%s: section %u: refusing to make it volatile: its device-dax instance %s is open or mapped by process %d; use --force to try anyway (the driver still refuses a mapped one)",
+		       info->name, s, path, (int)pid);
+		rc = EXIT_REFUSED;
+	}
+	return rc;
+}
+
+/*
  * Refuse (unless --force) to make volatile any persistent section of
  * @plan that holds data; nothing has moved yet when this refuses.
  */
@@ -352,6 +382,8 @@ int cmd_move(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 			;
 		if (i < plan.nr_steps)
 			rc = check_memmap(a, &info);
+		if (!rc)
+			rc = check_in_use(a, &info, &plan);
 		if (!rc)
 			rc = check_data(a, &info, &plan);
 		if (rc)

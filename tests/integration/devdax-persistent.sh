@@ -62,7 +62,7 @@ grep -E "^ +3 +volatile .* -\$" /tmp/status.txt > /dev/null || fail "pmemctl sta
 [[ $(tools/pmemctl status -v --json "$dev" | jq -r '.section_detail[] | select(.section == 5) | .device') == "$dax5" ]] ||
 	fail "pmemctl status --json: section 5 has no device $dax5"
 
-step "pmemctl volatile: data found through the instance, a mapped instance named with its user"
+step "pmemctl volatile: data found through the instance, a mapped or open instance named with its user"
 poke() {	# write byte $2 at offset $3 of /dev/$1 through a mapping
 	python3 -c '
 import mmap, os, sys
@@ -91,6 +91,20 @@ cat /tmp/vol.err
 ((rc != 0)) || fail "pmemctl made section 5 volatile while /dev/$dax5 was mapped"
 grep -q "its device-dax instance /dev/$dax5 is mapped by process $holder" /tmp/vol.err ||
 	fail "pmemctl did not name /dev/$dax5's mapping by pid $holder"
+# Open, not mapped: the driver cannot see it, pmemctl refuses (exit 4).
+python3 -c '
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+open("/tmp/opened", "w").close()
+time.sleep(120)' "/dev/$dax5" &
+holder=$!
+wait_for 20 test -e /tmp/opened
+rc=0; tools/pmemctl volatile "$dev" 5 2> /tmp/vol.err || rc=$?
+kill "$holder"; wait "$holder" 2> /dev/null || true
+cat /tmp/vol.err
+((rc == 4)) || fail "pmemctl volatile of section 5 open by $holder: exit $rc, not 4 (refused)"
+grep -q "its device-dax instance /dev/$dax5 is open or mapped by process $holder" /tmp/vol.err ||
+	fail "pmemctl did not name /dev/$dax5's user $holder"
 [[ $(kmp_get "$dev" persistent) == 4-7 ]] || fail "persistent reads '$(kmp_get "$dev" persistent)', not 4-7"
 
 step "ext4 on a loop device, with a 4 MiB file"

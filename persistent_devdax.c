@@ -199,7 +199,9 @@ u64 kmp_memmap_bytes(struct kmp_dev *kdev)
  *
  * Self-hosted with persistent_devdax, if the carve-out this kernel needs is
  * the one the table has for its other self-hosted sections (it becomes the
- * table's if there are none); else the whole section is data.
+ * table's if there are none), and if no page of it is known poisoned:
+ * device-dax would map such a page, the char device refuses it (EIO).
+ * Else the whole section is data.
  *
  * Context: @kdev->lock held for writing.
  * Return: KMP_META_SELF_HOSTED or KMP_META_PERSISTENT.
@@ -211,6 +213,12 @@ u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i)
 	lockdep_assert_held_write(&kdev->lock);
 	if (!persistent_devdax || need >= kdev->layout.section_size)
 		return KMP_META_PERSISTENT;
+	if (kmp_poisoned(kdev, kmp_section_start(kdev, i) - kdev->range_start,
+			 kdev->layout.section_size)) {
+		dev_warn(kmp_device(kdev), "section %lu: not served as device-dax: it has hardware-poisoned pages, which device-dax would map; the char device refuses them (EIO)\n",
+			 i);
+		return KMP_META_PERSISTENT;
+	}
 	for (k = 0; k < kdev->layout.nr_sections; k++) {
 		if (k == i || kdev->recorded[k] != KMP_META_SELF_HOSTED ||
 		    kdev->meta_hdr.memmap_bytes == need)

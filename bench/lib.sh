@@ -556,18 +556,24 @@ bench_single() {
 	BENCH_REP=
 }
 
-# numabench (bench/numabench.c): the built one if it is newer than its
-# source, else built here into /tmp.
-bench_numabench() {
-	local src=$KMP_REPO/bench/numabench.c bin=$KMP_REPO/build/bench/numabench
+# bench_tool NAME [LIBS...]: bench/NAME.c built (build/bench/NAME, by
+# `make numabench`) if newer than its source, else built here into /tmp.
+bench_tool() {
+	local name=$1 src=$KMP_REPO/bench/$1.c bin=$KMP_REPO/build/bench/$1
+	shift
 	if [[ -x $bin && $bin -nt $src ]]; then
 		echo "$bin"
 		return
 	fi
-	bin=/tmp/numabench
-	[[ -x $bin ]] || gcc -O2 -std=gnu11 -Wall -o "$bin" "$src" -lnuma >&2 ||
-		fail "cannot build numabench"
+	bin=/tmp/$name
+	[[ -x $bin ]] || gcc -O2 -std=gnu11 -Wall -o "$bin" "$src" "$@" >&2 ||
+		fail "cannot build $name"
 	echo "$bin"
+}
+
+# numabench (bench/numabench.c).
+bench_numabench() {
+	bench_tool numabench -lnuma
 }
 
 # bench_bandwidth REPS MIB CHASE_MIB: numabench on node 0 and on the pmem
@@ -609,19 +615,6 @@ bench_bandwidth() {
 	BENCH_REP=
 }
 
-# daxbench (bench/daxbench.c), found or built as numabench is.
-bench_daxbench() {
-	local src=$KMP_REPO/bench/daxbench.c bin=$KMP_REPO/build/bench/daxbench
-	if [[ -x $bin && $bin -nt $src ]]; then
-		echo "$bin"
-		return
-	fi
-	bin=/tmp/daxbench
-	[[ -x $bin ]] || gcc -O2 -std=gnu11 -Wall -o "$bin" "$src" >&2 ||
-		fail "cannot build daxbench"
-	echo "$bin"
-}
-
 # bench_daxbench_record WHO OUT: daxbench's lines as devdax.WHO.* figures.
 bench_daxbench_record() {
 	local who=$1 line rep faults w r
@@ -645,7 +638,7 @@ bench_daxbench_record() {
 # self-hosted.
 bench_devdax() {
 	local reps=$1 bin mib inst first size off dir=/sys/bus/dax/devices/$BENCH_DEV
-	bin=$(bench_daxbench)
+	bin=$(bench_tool daxbench)
 	bench_ours_unbind
 	rmmod kmem_pmem || fail "cannot unload kmem_pmem"
 	kmp_load initial_mode=persistent persistent_devdax=1 ||

@@ -14,10 +14,9 @@
 #include <linux/mm.h>
 #include <linux/sysfs.h>
 #include <linux/timer.h>
-#include <linux/version.h>
 
-/* 6.3 made vma->vm_flags read-only, written through helpers. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+/* 6.3 made vma->vm_flags read-only, written through helpers (Kbuild probe). */
+#ifndef KMP_HAVE_VM_FLAGS_SET
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
@@ -85,10 +84,10 @@ static inline bool kmp_badblocks_any(struct badblocks *bb, sector_t s,
 /*
  * From 6.12 on, memmap_on_memory that the kernel cannot honour is no
  * longer an error of add_memory_driver_managed(): it silently puts the
- * memmap in DRAM. Ask first. 6.1 does not export the check, but refuses
+ * memmap in DRAM. Ask first (Kbuild probe). 6.1 does not export the check, but refuses
  * the add itself.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef KMP_HAVE_MHP_SUPPORTS_MEMMAP_ON_MEMORY
 #define KMP_KERNEL_TELLS_MEMMAP_ON_MEMORY true
 static inline bool kmp_memmap_on_memory_supported(void)
 {

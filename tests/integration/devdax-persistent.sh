@@ -10,11 +10,11 @@
 # mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
 # MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
 # until it is unmapped, nor one a page of which a pipe still holds (an
-# unbind waits for that one's instance); unbind zaps mappings (SIGBUS) and a rebind serves
-# the section again with its data, as does disabling and enabling the
-# namespace (kmem_pmem claims the device as it appears). A bind creates the
-# instances in the background (docs/design-persistent-devdax.md): the test
-# waits for their links.
+# unbind waits for that one's instance); unbind zaps mappings (SIGBUS) and
+# a rebind serves the section again with its data, as does disabling and
+# enabling the namespace (kmem_pmem claims the device as it appears). A
+# bind creates the instances in the background
+# (docs/design-persistent-devdax.md): the test waits for their links.
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
@@ -78,13 +78,20 @@ cat /tmp/vol.err
 grep -q "section 4 holds data (first non-zero byte at offset 0x1000)" /tmp/vol.err ||
 	fail "pmemctl did not find section 4's data through /dev/$dax4"
 poke "$dax4" 0 4096
-python3 -c '
+# hold DEV map|open: a process that maps (or only opens) /dev/DEV, in $holder
+hold() {
+	rm -f /tmp/held
+	python3 -c '
 import mmap, os, sys, time
-m = mmap.mmap(os.open(sys.argv[1], os.O_RDWR), 2 << 20)
-open("/tmp/mapped", "w").close()
-time.sleep(120)' "/dev/$dax5" &
-holder=$!
-wait_for 20 test -e /tmp/mapped
+fd = os.open(sys.argv[1], os.O_RDWR)
+if sys.argv[2] == "map":
+    m = mmap.mmap(fd, 2 << 20)
+open("/tmp/held", "w").close()
+time.sleep(120)' "/dev/$1" "$2" &
+	holder=$!
+	wait_for 20 test -e /tmp/held
+}
+hold "$dax5" map
 rc=0; tools/pmemctl volatile --force "$dev" 5 2> /tmp/vol.err || rc=$?
 kill "$holder"; wait "$holder" 2> /dev/null || true
 cat /tmp/vol.err
@@ -92,13 +99,7 @@ cat /tmp/vol.err
 grep -q "its device-dax instance /dev/$dax5 is mapped by process $holder" /tmp/vol.err ||
 	fail "pmemctl did not name /dev/$dax5's mapping by pid $holder"
 # Open, not mapped: the driver cannot see it, pmemctl refuses (exit 4).
-python3 -c '
-import os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR)
-open("/tmp/opened", "w").close()
-time.sleep(120)' "/dev/$dax5" &
-holder=$!
-wait_for 20 test -e /tmp/opened
+hold "$dax5" open
 rc=0; tools/pmemctl volatile "$dev" 5 2> /tmp/vol.err || rc=$?
 kill "$holder"; wait "$holder" 2> /dev/null || true
 cat /tmp/vol.err

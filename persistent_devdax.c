@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Self-hosted persistent sections as device-dax instances (prototype,
- * module parameter persistent_devdax; docs/design-persistent-devdax.md).
+ * Self-hosted persistent sections as device-dax instances (module
+ * parameter persistent_devdax, default on; docs/design-persistent-devdax.md).
  *
- * A section made persistent with persistent_devdax=1 is recorded
+ * A section made persistent is recorded
  * "self-hosted" in the table: its first memmap bytes (2 MiB of 128 MiB, the
  * carve-out a volatile section uses for its memmap) belong to the kernel's
  * struct pages, the rest is the data. The data is served by the kernel's own
@@ -62,10 +62,10 @@
 
 #define KMP_SECTION_DRV_NAME	"kmem_pmem_section"
 
-bool persistent_devdax;
+bool persistent_devdax = true;
 module_param(persistent_devdax, bool, 0444);
 MODULE_PARM_DESC(persistent_devdax,
-		 "Sections made persistent keep their struct pages in their first bytes and are served by device-dax as /dev/daxR.0 (prototype; default: the char device)");
+		 "Sections made persistent keep their struct pages in their first bytes and are served by device-dax as /dev/daxR.0 (default: on; off: the char device serves them)");
 
 /* Every registration and unregistration of a section's platform device. */
 static struct workqueue_struct *kmp_devdax_wq;
@@ -388,7 +388,8 @@ static const char *link_name(unsigned long i, char *buf, size_t len)
 /*
  * device_dax bound the instance and mapped its pages: check that their
  * struct pages are where the altmap put them, in the section's carve-out.
- * An instance device_dax does not bind now (not loaded) is not checked.
+ * An instance device_dax does not bind now (not loaded yet: at boot
+ * kmem_pmem loads first) is not checked.
  */
 static int check_instance(struct kmp_devdax_owner *o, unsigned long i,
 			  struct dev_dax *dev_dax)
@@ -398,8 +399,9 @@ static int check_instance(struct kmp_devdax_owner *o, unsigned long i,
 	unsigned long last = PHYS_PFN(start + o->section_size) - 1;
 
 	if (!dev_dax->dev.driver) {
-		pr_warn("%s: section %lu: %s is not bound: load device_dax\n",
-			o->name, i, dev_name(&dev_dax->dev));
+		/* At boot kmem_pmem loads first (modprobe.d): not news per section. */
+		pr_info_once("%s: section %lu: %s waits for device_dax (not loaded yet) to serve it, as do later ones\n",
+			     o->name, i, dev_name(&dev_dax->dev));
 		return 0;
 	}
 	if (kmp_memmap_inside(first, start, start + o->carve_out) &&

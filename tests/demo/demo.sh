@@ -130,15 +130,21 @@ say "volatile: $(< "$sysdir/volatile")   persistent: $(< "$sysdir/persistent")"
 say "node $node now has $(($(node_meminfo "$node" MemTotal) >> 10)) MiB of RAM"
 run numactl -H
 
-demo_step "Persistent sections are bytes for applications: /dev/kmem_pmem/$dev"
+demo_step "Persistent sections are device-dax for applications: section $first is /dev/daxR.0"
+link=$sysdir/section$first
+wait_for 10 test -L "$link"
+dax=$(basename "$(readlink "$link")")
+run readlink "$link"
+say "/dev/$dax: $(($(< "/sys/bus/dax/devices/$dax/size") >> 20)) MiB of data (the section's first 2 MiB hold its struct pages), driver $(basename "$(readlink "/sys/bus/dax/devices/$dax/driver")")"
+wait_for 10 test -c "/dev/$dax"
+msg="kmem_pmem demo: section $first is persistent again"
+run python3 "$KMP_REPO/tests/demo/dax-rw.py" write "/dev/$dax" "$msg"
+run python3 "$KMP_REPO/tests/demo/dax-rw.py" read "/dev/$dax"
+back=$(python3 "$KMP_REPO/tests/demo/dax-rw.py" read "/dev/$dax")
+[[ $back == "$msg" ]] || fail "read back '$back' from /dev/$dax"
+say "a volatile section's bytes are refused (kmem_pmem's char device serves only persistent sections):"
 cdev=/dev/kmem_pmem/$dev
 wait_for 10 test -c "$cdev"
-msg="kmem_pmem demo: section $first is persistent again"
-sh_run "echo '$msg' | dd of=$cdev bs=4096 seek=$((first * size / 4096)) conv=notrunc status=none"
-sh_run "dd if=$cdev bs=4096 skip=$((first * size / 4096)) count=1 status=none | head -n1"
-back=$(dd if="$cdev" bs=4096 skip=$((first * size / 4096)) count=1 status=none | head -n1)
-[[ $back == "$msg" ]] || fail "read back '$back' from section $first"
-say "a volatile section's bytes are refused:"
 sh_run_fails "dd if=$cdev bs=4096 count=1 status=none of=/dev/null"
 
 demo_step "Power off"

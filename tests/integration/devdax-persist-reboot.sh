@@ -3,7 +3,7 @@
 # vm-nvdimm: 4G
 # vm-boots: 2
 #
-# A section served as device-dax (persistent_devdax=1,
+# A section served as device-dax (the default for a section made persistent,
 # docs/design-persistent-devdax.md) keeps its data across a reboot: boot 1
 # makes section 10 persistent and writes through a mapping of its instance;
 # boot 2 (the version 2 table restored at bind) finds it served again and
@@ -19,7 +19,7 @@
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(kmp_setup online_movable persistent_devdax=1)
+dev=$(kmp_setup online_movable)
 kmp_online_all "$dev"
 dir=$(kmp_dir "$dev")
 pmdk=

@@ -6,7 +6,7 @@
 # VM providers (docs/vm-provider-guide.md): one DIMM sold as the host's RAM
 # and as a guest's pmem, at section granularity. Every section but the last
 # is volatile (node 1's RAM); the last is persistent, served by device_dax
-# as /dev/daxN.0 (persistent_devdax=1). A nested QEMU (TCG inside this
+# as /dev/daxN.0. A nested QEMU (TCG inside this
 # guest) gets it as a vNVDIMM the documented device-dax way
 # (memory-backend-file,share=on,mem-path=/dev/daxN.0,align=2M,pmem=on and
 # -device nvdimm), its RAM from node 1 (numactl --membind). The nested guest
@@ -19,7 +19,7 @@
 . tests/lib/kmp.sh
 require_cmd qemu-system-x86_64 numactl gcc
 
-dev=$(kmp_setup online_movable persistent_devdax=1)
+dev=$(kmp_setup online_movable)
 dir=$(kmp_dir "$dev")
 node=$(kmp_get "$dev" target_node)
 last=$(($(kmp_get "$dev" sections) - 1))

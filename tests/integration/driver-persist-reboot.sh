@@ -6,11 +6,14 @@
 #
 # Persistent sections keep their bytes across a reboot, the split between
 # volatile and persistent comes back from the table on the pmem, and the
-# char device serves persistent sections only.
+# char device serves persistent sections only. Loaded with
+# persistent_devdax=0: every section made persistent stays on the char
+# device, whole section data, as before device-dax instances became the
+# default (devdax-persist-reboot covers the default).
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
-dev=$(kmp_setup online_movable)
+dev=$(kmp_setup online_movable persistent_devdax=0)
 n=$(kmp_get "$dev" sections)
 size=$(kmp_get "$dev" section_size)
 cdev=$(kmp_chardev "$dev")
@@ -21,6 +24,7 @@ if [[ $KMP_BOOT == 1 ]]; then
 	[[ $(kmp_get "$dev" metadata) == new ]] || fail "metadata reads '$(kmp_get "$dev" metadata)' on a new device"
 	[[ $(kmp_get "$dev" volatile) == "0-$((n - 1))" ]] || fail "a new table did not make every section volatile"
 	kmp_set "$dev" persistent "$keep"
+	[[ ! -e $(kmp_dir "$dev")/section10 ]] || fail "persistent_devdax=0, yet section 10 has a device-dax instance"
 	kmp_check_zero "$dev" 10 11 || fail "sections 10-11 are not zero after leaving volatile use"
 	kmp_write_pattern "$dev" 10 11
 	kmp_check_pattern "$dev" 10 || fail "pattern of section 10 does not read back"

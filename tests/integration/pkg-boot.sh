@@ -10,7 +10,8 @@
 # The admin's path, in a Debian root booted with systemd (tests/vm/debian-image.sh,
 # no network): boot 1 installs the two packages of this tree with apt (DKMS
 # builds the module for the running kernel), sets the pmem up with pmemctl,
-# leaves some sections volatile and writes data to persistent ones, and
+# leaves some sections volatile and writes data to persistent ones (each a
+# device-dax instance: tests/helpers/dax_io.c maps it), and
 # reboots with `systemctl reboot`. Boot 2 finds the device claimed by
 # kmem_pmem as the pmem stack made it (the package's modprobe.d softdep loads
 # kmem_pmem first, so device_dax never maps it), the split restored by
@@ -31,6 +32,19 @@ timings=$KMP_OUT/timings
 export DEBIAN_FRONTEND=noninteractive
 
 note() { echo "$*" | tee -a "$timings"; }
+
+# The device-dax instance serving persistent section $1 of $dev: a bind
+# creates them in the background, so wait for its link.
+section_dax() {
+	local link=/sys/bus/dax/devices/$dev/kmem_pmem/section$1
+	wait_for 60 test -L "$link"
+	wait_for 10 test -c "/dev/$(basename "$(readlink "$link")")"
+	echo "/dev/$(basename "$(readlink "$link")")"
+}
+
+# Device-dax has no read() or write(): dax_io maps it (built on the host by
+# tests/vm/debian-root.sh: the image has no libc headers).
+dax_io=$KMP_REPO/build/debian-helpers/dax_io
 
 # Seconds DKMS spent building kmem_pmem for kernel $1: from the start date
 # make.log records to the time it was last written. The log is kept in out/.
@@ -123,7 +137,7 @@ check_restored() {
 
 	step "the persistent sections' data is intact"
 	for i in $(< "$KMP_OUT/data_sections"); do
-		sum=$(dd if="/dev/kmem_pmem/$dev" bs=1M skip=$((i * size / mib)) count=4 status=none | sha256sum)
+		sum=$("$dax_io" read "$(section_dax "$i")" 0 $((4 * mib)) | sha256sum)
 		[[ $sum == "$(< "$KMP_OUT/data-$i.sha256")" ]] || fail "section $i: the data changed"
 	done
 }
@@ -186,7 +200,7 @@ case $KMP_BOOT in
 	for i in $data_sections; do
 		dd if=/dev/urandom of="/tmp/data-$i" bs=1M count=4 status=none
 		sha256sum < "/tmp/data-$i" > "$KMP_OUT/data-$i.sha256"
-		dd if="/tmp/data-$i" of="/dev/kmem_pmem/$dev" bs=1M seek=$((i * size / mib)) conv=notrunc status=none
+		"$dax_io" write "$(section_dax "$i")" 0 < "/tmp/data-$i" || fail "cannot write section $i's data"
 	done
 	echo "$dev" > "$KMP_OUT/dev"
 	echo "$size" > "$KMP_OUT/section_size"

@@ -61,8 +61,7 @@ expect_err "2 sections made persistent (4-5)"
 
 step "a persistent section holding data is not made volatile without --force"
 if [[ -e /dev/kmem_pmem/$dev ]]; then
-	size=$(kmp_get "$dev" section_size)
-	printf 'kmp-data' | dd of="/dev/kmem_pmem/$dev" bs=1 seek=$((4 * size + 4096)) conv=notrunc status=none
+	printf 'kmp-data' | kmp_write_data "$dev" 4 4096
 	expect_exit 4 volatile "$dev" 3-5
 	expect_err "section 4 holds data (first non-zero byte at offset 0x1000)"
 	expect_err "refusing to make sections 4 volatile"

@@ -34,9 +34,7 @@ if [[ $KMP_BOOT == 1 ]]; then
 	expect_exit 0 persistent --json "$dev" 8-N
 	jqe '.volatile == "0-7" and .online == "0-7" and .metadata == "new"'
 	[[ -e /dev/kmem_pmem/$dev ]] || fail "no /dev/kmem_pmem/$dev"
-	size=$(kmp_get "$dev" section_size)
-	printf '%s' "$marker" |
-		dd of="/dev/kmem_pmem/$dev" bs=4096 seek=$((10 * size / 4096 + 2)) conv=notrunc status=none
+	printf '%s' "$marker" | kmp_write_data "$dev" 10 8192
 	echo ok
 	exit 0
 fi
@@ -64,8 +62,7 @@ expect_exit 0 restore
 expect_err "0 onlined now"
 
 step "the data of section 10 survived, and guards the section"
-size=$(kmp_get "$dev" section_size)
-got=$(dd if="/dev/kmem_pmem/$dev" bs=4096 skip=$((10 * size / 4096 + 2)) count=1 status=none | head -c ${#marker})
+got=$(kmp_read_data "$dev" 10 8192 ${#marker})
 [[ $got == "$marker" ]] || fail "section 10 reads '$got', expected '$marker'"
 expect_exit 4 volatile "$dev" 9-11
 expect_err "section 10 holds data (first non-zero byte at offset 0x2000)"

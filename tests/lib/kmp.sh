@@ -117,10 +117,17 @@ kmp_auto_online() {
 
 #   kmp_chardev DEV             the device's char device node
 #   kmp_pattern ID BYTES        a deterministic byte stream for section ID
-#   kmp_write_pattern DEV ID... fill persistent sections with their patterns
-#   kmp_check_pattern DEV ID... does each section hold its pattern?
-#   kmp_check_zero DEV ID...    is every byte of each section zero?
-#   kmp_count_text DEV TEXT ID... occurrences of TEXT per section
+#   kmp_write_pattern DEV ID... fill persistent sections' data with their patterns
+#   kmp_check_pattern DEV ID... does each section's data hold its pattern?
+#   kmp_check_zero DEV ID...    is every byte of each section's data zero?
+#   kmp_count_text DEV TEXT ID... occurrences of TEXT per section's data
+#   kmp_carve_out DEV ID        bytes before the data of self-hosted section ID
+#   kmp_check_kept DEV CARVE ID... after init-keep: does each formerly
+#                               self-hosted section hold its pattern at CARVE?
+#   kmp_write_data DEV ID OFFSET     stdin into section ID's data at OFFSET
+#   kmp_read_data DEV ID OFFSET LEN  LEN bytes of section ID's data at OFFSET
+#   (a section's data: the whole section on the char device, or the bytes
+#   after its struct pages through its device-dax instance if self-hosted)
 #   kmp_crash                   end this boot like a power cut
 
 kmp_chardev() {
@@ -132,12 +139,12 @@ kmp_pattern() {
 	{ yes "kmp-pattern-of-section-$1-" || true; } | head -c "$2"
 }
 
-# Whole sections through the char device, by tests/lib/kmp_bytes.py: a
-# shell pipeline is a hundred times slower under TCG.
+# Sections' data by tests/lib/kmp_bytes.py: a shell pipeline is a hundred
+# times slower under TCG.
 _kmp_bytes() {
 	local cmd=$1 dev=$2
 	shift 2
-	python3 "$KMP_REPO/tests/lib/kmp_bytes.py" "$cmd" "$(kmp_chardev "$dev")" \
+	python3 "$KMP_REPO/tests/lib/kmp_bytes.py" "$cmd" "$dev" \
 		"$(kmp_get "$dev" section_size)" "$@"
 }
 
@@ -151,6 +158,26 @@ kmp_check_pattern() {
 
 kmp_check_zero() {
 	_kmp_bytes zero "$@"
+}
+
+kmp_carve_out() {
+	local link dax
+	link=$(kmp_dir "$1")/section$2
+	[[ -L $link ]] || return
+	dax=$(basename "$(readlink "$link")")
+	echo $(($(kmp_get "$1" section_size) - $(cat "/sys/bus/dax/devices/$dax/size")))
+}
+
+kmp_check_kept() {
+	_kmp_bytes kept "$@"
+}
+
+kmp_write_data() {
+	_kmp_bytes put "$@"
+}
+
+kmp_read_data() {
+	_kmp_bytes get "$@"
 }
 
 # kmp_count_text DEV TEXT ID...: "ID COUNT" lines, occurrences of TEXT.

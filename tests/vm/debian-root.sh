@@ -7,7 +7,8 @@
 # built (scripts/mkdeb.sh, build/deb/) and the cached image
 # (tests/vm/debian-image.sh, build/debian/) is copied for this test; before
 # every boot the kernel to boot is taken out of that copy, as a boot loader
-# would: the newest one in its /boot (GRUB's default on Debian).
+# would: the newest one in its /boot (GRUB's default on Debian). The test
+# helpers a Debian guest runs are built on the host (build/debian-helpers/).
 # Uses run-vm-test.sh's $repo, $here and verdict.
 # shellcheck disable=SC2154
 
@@ -34,6 +35,12 @@ debian_prepare() {
 		verdict FAIL "no second kernel in scripts/kernels.list that apt installs here"
 	"$repo/scripts/mkdeb.sh" "$repo/build/deb" > "$logdir/mkdeb.log" 2>&1 ||
 		verdict FAIL "make deb failed: $(tail -n1 "$logdir/mkdeb.log") [$logdir/mkdeb.log]"
+	# The image has a compiler (DKMS's) but no libc headers: the test
+	# helpers its tests run are built here (build/debian-helpers/).
+	mkdir -p "$repo/build/debian-helpers"
+	cc -O2 -static -o "$repo/build/debian-helpers/dax_io" "$repo/tests/helpers/dax_io.c" \
+		> "$logdir/helpers.log" 2>&1 ||
+		verdict FAIL "cannot build tests/helpers/dax_io.c [$logdir/helpers.log]"
 	base=$("$here/debian-image.sh" "$repo/build/deb" "$debian_kver2" "$repo/build/debian" 2> "$logdir/image.log") ||
 		verdict FAIL "cannot build the Debian image: $(tail -n1 "$logdir/image.log") [$logdir/image.log]"
 	debian_disk=$work/root.img

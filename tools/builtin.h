@@ -53,6 +53,21 @@ double now_seconds(void);
 struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name);
 pid_t dev_user(const char *path);
 
+/* Device files in use, from one scan of /proc (dev_uses_scan()). */
+struct dev_use {
+	char file[64];
+	pid_t pid;
+};
+
+struct dev_uses {
+	struct dev_use *use;
+	size_t nr, cap;
+};
+
+int dev_uses_scan(struct dev_uses *u, const char *prefix);
+pid_t dev_uses_find(const struct dev_uses *u, const char *file);
+void dev_uses_free(struct dev_uses *u);
+
 /* media.c */
 int media_metadata(struct daxctl_dev *dev, char *state, size_t len);
 int media_table_place(struct daxctl_dev *dev, uint64_t *phys, uint64_t *len);

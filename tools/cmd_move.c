@@ -56,23 +56,33 @@ static int check_in_use(struct pmemctl_args *a, const struct kmp_info *info,
 			const struct move_plan *plan)
 {
 	char dax[64], path[80];
+	struct dev_uses uses;
 	int rc = EXIT_OK;
 	uint32_t i, s;
 	pid_t pid;
 
-	for (i = 0; i < plan->nr_steps && !a->force; i++) {
+	if (a->force)
+		return EXIT_OK;
+	if (dev_uses_scan(&uses, "/dev/dax")) {
+		pm_err(a, "%s: cannot check which processes use its sections' devices: %s",
+		       info->name, strerror(ENOMEM));
+		dev_uses_free(&uses);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < plan->nr_steps && uses.nr; i++) {
 		s = plan->steps[i].section;
 		if (!plan->steps[i].write ||
 		    kmp_section_device(info->name, s, dax, sizeof(dax)))
 			continue;
 		snprintf(path, sizeof(path), "/dev/%s", dax);
-		pid = dev_user(path);
+		pid = dev_uses_find(&uses, path);
 		if (!pid)
 			continue;
 		pm_err(a, "%s: section %u: refusing to make it volatile: its device-dax instance %s is open or mapped by process %d; use --force to try anyway (the driver still refuses a mapped one)",
 		       info->name, s, path, (int)pid);
 		rc = EXIT_REFUSED;
 	}
+	dev_uses_free(&uses);
 	return rc;
 }
 

@@ -21,15 +21,14 @@
 #include "builtin.h"
 #include "size.h"
 
-/* Unbinding revokes the char device's mappings: not under a user's feet. */
-static int check_chardev_unused(struct pmemctl_args *a,
-				const struct kmp_info *info)
+/*
+ * Unbinding revokes the char device's mappings and kills every device-dax
+ * instance of a persistent section (its mappings get SIGBUS): not under a
+ * user's feet. @pid has @path open or mapped: refuse, or warn.
+ */
+static int refuse_in_use(struct pmemctl_args *a, const struct kmp_info *info,
+			 const char *path, pid_t pid)
 {
-	char path[64];
-	pid_t pid;
-
-	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", info->name);
-	pid = dev_user(path);
 	if (!pid)
 		return EXIT_OK;
 	if (!a->force) {
@@ -40,6 +39,33 @@ static int check_chardev_unused(struct pmemctl_args *a,
 	pm_warn(a, "%s: process %d has %s open or mapped: its access ends (--force)",
 		info->name, (int)pid, path);
 	return EXIT_OK;
+}
+
+/* The char device and every persistent section's instance: each user named. */
+static int check_unused(struct pmemctl_args *a, const struct kmp_info *info)
+{
+	char path[80], dax[64];
+	struct dev_uses uses;
+	unsigned long i;
+	int rc;
+
+	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", info->name);
+	rc = refuse_in_use(a, info, path, dev_user(path));
+	if (dev_uses_scan(&uses, "/dev/dax")) {
+		pm_err(a, "%s: cannot check which processes use its sections' devices: %s",
+		       info->name, strerror(ENOMEM));
+		dev_uses_free(&uses);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < info->sections && uses.nr; i++) {
+		if (seclist_test(&info->vol, i) ||
+		    kmp_section_device(info->name, i, dax, sizeof(dax)))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", dax);
+		rc = refuse_in_use(a, info, path, dev_uses_find(&uses, path)) ?: rc;
+	}
+	dev_uses_free(&uses);
+	return rc;
 }
 
 /* Every volatile section persistent, one at a time, with progress. */
@@ -171,7 +197,7 @@ int cmd_release(struct pmemctl_args *a, struct daxctl_ctx *ctx)
 	rc = open_kmp_dev(a, a->dev, &info);
 	if (rc)
 		return rc;
-	rc = check_chardev_unused(a, &info);
+	rc = check_unused(a, &info);
 	if (!rc)
 		rc = make_all_persistent(a, &info);
 	if (!rc)

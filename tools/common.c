@@ -131,60 +131,130 @@ struct daxctl_dev *find_dax_dev(struct daxctl_ctx *ctx, const char *name)
 	return NULL;
 }
 
-/**
- * dev_user() - a process that has a device file open or mapped
- * @want: the device file, e.g. "/dev/dax0.0"
- *
- * Only root sees every process's files, which is who moves devices.
- *
- * Return: its pid, or 0 if none is found.
+/*
+ * Calls @fn(pid, file, @ctx) for each file whose path starts with @prefix
+ * that a process has open or mapped, until @fn returns non-zero, which
+ * this returns. Only root sees every process's files, which is who moves
+ * devices.
  */
-pid_t dev_user(const char *want)
+typedef int dev_use_fn(pid_t pid, const char *file, void *ctx);
+
+static int scan_dev_uses(const char *prefix, dev_use_fn *fn, void *ctx)
 {
 	char path[PATH_MAX], link[PATH_MAX], line[PATH_MAX + 128];
+	size_t len = strlen(prefix);
 	struct dirent *p;
-	pid_t found = 0;
 	DIR *proc;
+	int rc = 0;
 
 	proc = opendir("/proc");
 	if (!proc)
 		return 0;
-	while (!found && (p = readdir(proc))) {
+	while (!rc && (p = readdir(proc))) {
+		pid_t pid = atoi(p->d_name);
 		struct dirent *f;
-		DIR *fds;
 		FILE *maps;
+		DIR *fds;
 
 		if (!isdigit((unsigned char)p->d_name[0]))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
 		fds = opendir(path);
-		while (fds && !found && (f = readdir(fds))) {
+		while (fds && !rc && (f = readdir(fds))) {
 			ssize_t n;
 
 			snprintf(path, sizeof(path), "/proc/%s/fd/%s", p->d_name,
 				 f->d_name);
 			n = readlink(path, link, sizeof(link) - 1);
-			if (n > 0) {
-				link[n] = '\0';
-				if (!strcmp(link, want))
-					found = atoi(p->d_name);
-			}
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (!strncmp(link, prefix, len))
+				rc = fn(pid, link, ctx);
 		}
 		if (fds)
 			closedir(fds);
 		snprintf(path, sizeof(path), "/proc/%s/maps", p->d_name);
 		maps = fopen(path, "re");
-		while (maps && !found && fgets(line, sizeof(line), maps)) {
-			char *tail = strstr(line, want);
+		while (maps && !rc && fgets(line, sizeof(line), maps)) {
+			/* The path is at the line's first '/': no field before has one. */
+			char *file = strchr(line, '/');
 
-			if (tail && (tail[strlen(want)] == '\n' ||
-				     tail[strlen(want)] == ' ' ||
-				     !tail[strlen(want)]))
-				found = atoi(p->d_name);
+			if (!file || strncmp(file, prefix, len))
+				continue;
+			file[strcspn(file, "\n ")] = '\0';
+			rc = fn(pid, file, ctx);
 		}
 		if (maps)
 			fclose(maps);
 	}
 	closedir(proc);
-	return found;
+	return rc;
+}
+
+static int is_file(pid_t pid, const char *file, void *want)
+{
+	return strcmp(file, want) ? 0 : pid;
+}
+
+/**
+ * dev_user() - a process that has a device file open or mapped
+ * @want: the device file, e.g. "/dev/dax0.0"
+ *
+ * Return: its pid, or 0 if none is found.
+ */
+pid_t dev_user(const char *want)
+{
+	return scan_dev_uses(want, is_file, (void *)want);
+}
+
+static int add_use(pid_t pid, const char *file, void *ctx)
+{
+	struct dev_uses *u = ctx;
+	struct dev_use *grown;
+
+	if (dev_uses_find(u, file))
+		return 0;
+	if (u->nr == u->cap) {
+		grown = realloc(u->use, (u->cap * 2 + 8) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		u->use = grown;
+		u->cap = u->cap * 2 + 8;
+	}
+	snprintf(u->use[u->nr].file, sizeof(u->use[u->nr].file), "%s", file);
+	u->use[u->nr++].pid = pid;
+	return 0;
+}
+
+/**
+ * dev_uses_scan() - who has which device file open or mapped, in one scan
+ * @u: receives one entry per file under @prefix (a process using it);
+ *     dev_uses_free() it
+ * @prefix: e.g. "/dev/dax": one scan of /proc for many files, where
+ *     dev_user() per file would scan it once each
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int dev_uses_scan(struct dev_uses *u, const char *prefix)
+{
+	memset(u, 0, sizeof(*u));
+	return scan_dev_uses(prefix, add_use, u);
+}
+
+/* The process @u saw using @file, or 0. */
+pid_t dev_uses_find(const struct dev_uses *u, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < u->nr; i++)
+		if (!strcmp(u->use[i].file, file))
+			return u->use[i].pid;
+	return 0;
+}
+
+void dev_uses_free(struct dev_uses *u)
+{
+	free(u->use);
+	memset(u, 0, sizeof(*u));
 }

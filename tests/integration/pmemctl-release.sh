@@ -77,15 +77,30 @@ expect_err "not released: sections 0-$((n - 1)) could not be made persistent and
 [[ -d $(kmp_dir "$dev") ]] || fail "$dev was unbound"
 [[ $(kmp_get "$dev" volatile) == "0-$((n - 1))" ]] || fail "volatile reads '$(kmp_get "$dev" volatile)'"
 
+# refused_while_open FILE: release exits 4 naming the process that has FILE
+# open, and unbinds nothing.
+refused_while_open() {
+	local holder
+	sleep 60 < "$1" &
+	holder=$!
+	holds() { [[ $(readlink "/proc/$holder/fd/0") == "$1" ]]; }
+	wait_for 20 holds "$1"
+	expect_exit 4 release "$dev"
+	expect_err "in use: process $holder has $1 open or mapped; use --force"
+	[[ -d $(kmp_dir "$dev") ]] || fail "$dev was unbound"
+	kill "$holder"
+	wait "$holder" 2>/dev/null || true
+}
+
 step "release while the char device is open: refused without --force"
-sleep 60 < "/dev/kmem_pmem/$dev" &
-holder=$!
-holds_dev() { [[ $(readlink "/proc/$holder/fd/0") == "/dev/kmem_pmem/$dev" ]]; }
-wait_for 20 holds_dev
-expect_exit 4 release "$dev"
-expect_err "in use: process $holder has /dev/kmem_pmem/$dev open or mapped; use --force"
-kill "$holder"
-wait "$holder" 2>/dev/null || true
+refused_while_open "/dev/kmem_pmem/$dev"
+
+step "release while a persistent section's device-dax instance is open: refused without --force"
+expect_exit 0 persistent "$dev" 0
+dax=$(basename "$(readlink "$(kmp_dir "$dev")/section0")")
+[[ $dax == dax* ]] || fail "section 0 made persistent has no device-dax instance"
+refused_while_open "/dev/$dax"
+expect_exit 0 volatile "$dev" 0
 
 step "release"
 t0=$(date +%s.%N)

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # vm-nvdimm: 4G
 #
-# Persistent sections as device-dax instances (persistent_devdax=1; issue 12,
+# Persistent sections as device-dax instances (persistent_devdax, the default; issue 12,
 # docs/design-persistent-devdax.md). A section made persistent is served by
 # the kernel's device_dax as /dev/daxR.0, with its struct pages in its own
 # first 2 MiB: node 0 spends (almost) no DRAM on it. A 2 MiB-aligned mapping
@@ -12,14 +12,17 @@
 # until it is unmapped, nor one a page of which a pipe still holds (an
 # unbind waits for that one's instance); unbind zaps mappings (SIGBUS) and
 # a rebind serves the section again with its data, as does disabling and
-# enabling the namespace (kmem_pmem claims the device as it appears). A
+# enabling the namespace (kmem_pmem claims the device as it appears); kmem
+# (daxctl reconfigure-device --mode=system-ram) cannot take an instance. A
 # bind creates the instances in the background
 # (docs/design-persistent-devdax.md): the test waits for their links.
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
 require_cmd gcc
-dev=$(kmp_setup online_movable persistent_devdax=1)
+dev=$(kmp_setup online_movable)
+[[ $(cat /sys/module/kmem_pmem/parameters/persistent_devdax) == Y ]] ||
+	fail "persistent_devdax is not on by default"
 
 # The first 16 bytes of a device-dax instance, read through a mapping.
 first16() {
@@ -245,6 +248,38 @@ dax5=$(basename "$(readlink "$dir/section5")")
 [[ $(first16 "/dev/$dax5") == kmp-devdax-data! ]] ||
 	fail "section 5's data is not there after rebind"
 echo "section 5 served again as /dev/$dax5 with its data"
+
+step "kmem cannot make an instance System RAM (daxctl reconfigure-device --mode=system-ram)"
+# kmem onlines whole memory blocks of the instance's range; the instance is
+# the section after its struct pages, no whole block: kmem refuses it
+# (drivers/dax/kmem.c: "rejecting DAX region without any memory after
+# alignment", 6.1, 6.12 and 7.3), and device_dax serves it again, data in
+# place. First the driver interface daxctl uses, then daxctl itself.
+modprobe kmem || fail "cannot load kmem"
+dmesg_mark
+echo "$dax5" > /sys/bus/dax/drivers/device_dax/unbind
+echo "$dax5" > /sys/bus/dax/drivers/kmem/new_id 2> /dev/null || true
+[[ $(basename "$(readlink "/sys/bus/dax/devices/$dax5/driver")") != kmem ]] || fail "kmem took $dax5"
+expect_dmesg "$dax5: rejecting DAX region without any memory after alignment"
+echo "$dax5" > /sys/bus/dax/drivers/kmem/remove_id
+echo "$dax5" > /sys/bus/dax/drivers/device_dax/bind || fail "device_dax does not take $dax5 back"
+wait_for 10 test -c "/dev/$dax5"
+# daxctl aborts before it unbinds anything while the kernel would online
+# the memory itself (auto_online_blocks): let it through to kmem.
+kmp_auto_online offline
+dmesg_mark
+rc=0; daxctl reconfigure-device --mode=system-ram "$dax5" > /tmp/reconf.out 2>&1 || rc=$?
+kmp_auto_online online_movable
+cat /tmp/reconf.out
+((rc != 0)) || fail "daxctl reconfigure-device --mode=system-ram $dax5 succeeded"
+expect_dmesg "$dax5: rejecting DAX region without any memory after alignment"
+if [[ $(basename "$(readlink "/sys/bus/dax/devices/$dax5/driver")") != device_dax ]]; then
+	echo "$dax5" > /sys/bus/dax/drivers/device_dax/bind || fail "device_dax does not take $dax5 back after daxctl"
+fi
+! grep -q "System RAM (kmem)" /proc/iomem || fail "kmem onlined memory: $(grep "System RAM (kmem)" /proc/iomem)"
+wait_for 10 test -c "/dev/$dax5"
+[[ $(first16 "/dev/$dax5") == kmp-devdax-data! ]] || fail "section 5's data is not there after kmem's attempts"
+echo "kmem refused $dax5 (daxctl exit $rc); device_dax serves it again with its data"
 
 step "DRAM for struct pages: node 0 free pages around a bind that serves all 31 sections as device-dax"
 kmp_set "$dev" persistent all || fail "making every section persistent failed"

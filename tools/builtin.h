@@ -67,6 +67,10 @@ struct dev_uses {
 int dev_uses_scan(struct dev_uses *u, const char *prefix);
 pid_t dev_uses_find(const struct dev_uses *u, const char *file);
 void dev_uses_free(struct dev_uses *u);
+int instance_users_scan(struct pmemctl_args *a, const struct kmp_info *info,
+			struct dev_uses *u);
+pid_t instance_user(const struct dev_uses *u, const struct kmp_info *info,
+		    unsigned long section, char *path, size_t len);
 
 /* media.c */
 int media_metadata(struct daxctl_dev *dev, char *state, size_t len);

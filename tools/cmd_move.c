@@ -55,27 +55,19 @@ static int check_memmap(struct pmemctl_args *a, const struct kmp_info *info)
 static int check_in_use(struct pmemctl_args *a, const struct kmp_info *info,
 			const struct move_plan *plan)
 {
-	char dax[64], path[80];
 	struct dev_uses uses;
-	int rc = EXIT_OK;
 	uint32_t i, s;
+	char path[80];
 	pid_t pid;
+	int rc;
 
 	if (a->force)
 		return EXIT_OK;
-	if (dev_uses_scan(&uses, "/dev/dax")) {
-		pm_err(a, "%s: cannot check which processes use its sections' devices: %s",
-		       info->name, strerror(ENOMEM));
-		dev_uses_free(&uses);
-		return EXIT_FAILED;
-	}
-	for (i = 0; i < plan->nr_steps && uses.nr; i++) {
+	rc = instance_users_scan(a, info, &uses);
+	for (i = 0; uses.nr && i < plan->nr_steps; i++) {
 		s = plan->steps[i].section;
-		if (!plan->steps[i].write ||
-		    kmp_section_device(info->name, s, dax, sizeof(dax)))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", dax);
-		pid = dev_uses_find(&uses, path);
+		pid = plan->steps[i].write ?
+		      instance_user(&uses, info, s, path, sizeof(path)) : 0;
 		if (!pid)
 			continue;
 		pm_err(a, "%s: section %u: refusing to make it volatile: its device-dax instance %s is open or mapped by process %d; use --force to try anyway (the driver still refuses a mapped one)",

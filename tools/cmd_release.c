@@ -44,25 +44,20 @@ static int refuse_in_use(struct pmemctl_args *a, const struct kmp_info *info,
 /* The char device and every persistent section's instance: each user named. */
 static int check_unused(struct pmemctl_args *a, const struct kmp_info *info)
 {
-	char path[80], dax[64];
 	struct dev_uses uses;
 	unsigned long i;
+	char path[80];
+	pid_t pid;
 	int rc;
 
 	snprintf(path, sizeof(path), KMP_CHARDEV_DIR "/%s", info->name);
 	rc = refuse_in_use(a, info, path, dev_user(path));
-	if (dev_uses_scan(&uses, "/dev/dax")) {
-		pm_err(a, "%s: cannot check which processes use its sections' devices: %s",
-		       info->name, strerror(ENOMEM));
-		dev_uses_free(&uses);
-		return EXIT_FAILED;
-	}
-	for (i = 0; i < info->sections && uses.nr; i++) {
-		if (seclist_test(&info->vol, i) ||
-		    kmp_section_device(info->name, i, dax, sizeof(dax)))
+	rc = instance_users_scan(a, info, &uses) ?: rc;
+	for (i = 0; uses.nr && i < info->sections; i++) {
+		if (seclist_test(&info->vol, i))
 			continue;
-		snprintf(path, sizeof(path), "/dev/%s", dax);
-		rc = refuse_in_use(a, info, path, dev_uses_find(&uses, path)) ?: rc;
+		pid = instance_user(&uses, info, i, path, sizeof(path));
+		rc = refuse_in_use(a, info, path, pid) ?: rc;
 	}
 	dev_uses_free(&uses);
 	return rc;

@@ -258,3 +258,42 @@ void dev_uses_free(struct dev_uses *u)
 	free(u->use);
 	memset(u, 0, sizeof(*u));
 }
+
+/**
+ * instance_users_scan() - who uses device-dax devices, for a move or release
+ * @a: the command line, for the error
+ * @info: the kmem_pmem device whose sections' instances are checked
+ * @u: as dev_uses_scan(); dev_uses_free() it in any case
+ *
+ * Return: EXIT_OK, or EXIT_FAILED having said why.
+ */
+int instance_users_scan(struct pmemctl_args *a, const struct kmp_info *info,
+			struct dev_uses *u)
+{
+	if (!dev_uses_scan(u, "/dev/dax"))
+		return EXIT_OK;
+	pm_err(a, "%s: cannot check which processes use its sections' devices: %s",
+	       info->name, strerror(ENOMEM));
+	return EXIT_FAILED;
+}
+
+/**
+ * instance_user() - a process using a section's device-dax instance
+ * @u: from instance_users_scan()
+ * @info: the kmem_pmem device
+ * @section: the section
+ * @path: receives "/dev/daxR.0" when the section has an instance
+ * @len: size of @path
+ *
+ * Return: its pid, or 0 (no instance, or nobody uses it).
+ */
+pid_t instance_user(const struct dev_uses *u, const struct kmp_info *info,
+		    unsigned long section, char *path, size_t len)
+{
+	char dax[64];
+
+	if (!u->nr || kmp_section_device(info->name, section, dax, sizeof(dax)))
+		return 0;
+	snprintf(path, len, "/dev/%s", dax);
+	return dev_uses_find(u, path);
+}

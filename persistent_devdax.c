@@ -32,7 +32,8 @@
  * workqueue of the module, never in probe, remove or a sysfs store, which
  * may run under that rwsem or be waited for by whoever holds it. Probe
  * queues the instances of the self-hosted sections and returns; a move
- * queues one and waits for it, a wait that unbind aborts; remove kills
+ * queues them and waits for them (to persistent: at its end; to volatile:
+ * before each section is hot-added), a wait that unbind aborts; remove kills
  * every instance at once (no rwsem: no mapping outlives the binding) and
  * queues their unregistration, waiting for it unless the dax core is
  * removing the device (then it holds the rwsem). The state the work needs
@@ -87,11 +88,14 @@ static DEFINE_SPINLOCK(kmp_leaving_lock);
  * @pdev: the platform device parenting its region, or NULL
  * @dev_dax: the instance, valid while @pdev is set
  * @want: the section should be served: a queued creation goes ahead
+ * @dropping: sequence number of the unregistration queued for a move to
+ *	volatile (killed already), or 0
  */
 struct kmp_devdax_section {
 	struct platform_device *pdev;
 	struct dev_dax *dev_dax;
 	bool want;
+	u64 dropping;
 };
 
 /**
@@ -667,6 +671,7 @@ static u64 queue_op(struct kmp_devdax_owner *o, enum kmp_devdax_op op,
 		o->sd[i].want = op == KMP_DEVDAX_CREATE;
 		kref_get(&o->ref);
 		seq = ++o->queued;
+		o->sd[i].dropping = op == KMP_DEVDAX_DROP ? seq : 0;
 		/* Under the lock: the sequence is the order of the queue. */
 		queue_work(kmp_devdax_wq, &w->work);
 	}
@@ -705,21 +710,20 @@ static int check_carve_out(struct kmp_dev *kdev, unsigned long i)
  * kmp_devdax_create() - serve a self-hosted persistent section as device-dax
  * @kdev: the device
  * @i: a section recorded KMP_META_SELF_HOSTED, out of the page allocator
- * @wait: wait until it is served (or unbind or a fatal signal ends the wait)
  *
  * Queues the creation of the instance /dev/daxR.0 of a new dax region
  * covering the section after its carve-out, and of the link
- * kmem_pmem/section<i> to it. device_dax must be loaded to bind it (udev
- * loads it by its modalias). A creation that fails says why.
+ * kmem_pmem/section<i> to it (kmp_devdax_wait() waits for it). device_dax
+ * must be loaded to bind it (udev loads it by its modalias). A creation
+ * that fails says why.
  *
  * Context: process context, @kdev->lock held for writing.
  * Return: 0, or a negative errno: nothing will be created.
  */
-int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i, bool wait)
+int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
 	int rc;
-	u64 seq;
 
 	lockdep_assert_held_write(&kdev->lock);
 	if (!o)
@@ -736,12 +740,34 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i, bool wait)
 			 kdev->layout.section_size))
 		dev_warn(kmp_device(kdev), "section %lu has pages found poisoned while it was RAM: its device-dax instance does not refuse them\n",
 			 i);
-	seq = queue_op(o, KMP_DEVDAX_CREATE, i);
-	if (!seq)
+	if (!queue_op(o, KMP_DEVDAX_CREATE, i))
 		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
-	if (wait)
-		wait_for(o, seq);
 	return 0;
+}
+
+/**
+ * kmp_devdax_wait() - wait for the instances queued so far
+ * @kdev: the device
+ *
+ * A move to persistent queues each section's instance and goes on with the
+ * next section: the creations (each waits for an RCU grace period in the
+ * memory hotplug lock) run beside the move, back to back. The move's write
+ * returns once they exist. Unbind or a fatal signal ends the wait.
+ *
+ * Context: process context, @kdev->lock not held; inside a sysfs write or
+ * a probe (unbind cannot free the instances' state meanwhile).
+ */
+void kmp_devdax_wait(struct kmp_dev *kdev)
+{
+	struct kmp_devdax_owner *o = kdev->devdax;
+	u64 seq;
+
+	if (!o)
+		return;
+	mutex_lock(&o->lock);
+	seq = o->queued;
+	mutex_unlock(&o->lock);
+	wait_for(o, seq);
 }
 
 /*
@@ -779,15 +805,37 @@ static int kill_unless_busy(struct kmp_devdax_owner *o, unsigned long i,
 	return rc;
 }
 
+/*
+ * Kill section @i's instance unless it is busy and queue its
+ * unregistration, unless that was done already (kmp_devdax_drop_ahead()).
+ * Return: 0 with *@seq the work to wait for (0: none could be queued), or
+ * -EBUSY with *@why set: nothing changed.
+ */
+static int start_drop(struct kmp_devdax_owner *o, unsigned long i,
+		      const char **why, u64 *seq)
+{
+	int rc = 0;
+
+	mutex_lock(&o->lock);
+	*seq = o->sd[i].dropping;
+	if (!*seq && o->sd[i].dev_dax)
+		rc = kill_unless_busy(o, i, why);
+	mutex_unlock(&o->lock);
+	if (!rc && !*seq)
+		*seq = queue_op(o, KMP_DEVDAX_DROP, i);
+	return rc;
+}
+
 /**
  * kmp_devdax_destroy() - stop serving a section as device-dax, for a move
  *	to volatile
  * @kdev: the device
  * @i: section index
  *
- * Kills the instance at once unless it is busy, then waits for its
- * unregistration (and for a creation still queued): the section's
- * ZONE_DEVICE struct pages must be gone before it is hot-added as RAM.
+ * Kills the instance at once unless it is busy (or finds it killed by
+ * kmp_devdax_drop_ahead()), then waits for its unregistration (and for a
+ * creation still queued): the section's ZONE_DEVICE struct pages must be
+ * gone before it is hot-added as RAM.
  *
  * Context: process context, @kdev->lock held for writing.
  * Return: 0 (also when there is no instance); -EBUSY: the instance is
@@ -798,31 +846,59 @@ static int kill_unless_busy(struct kmp_devdax_owner *o, unsigned long i,
 int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
-	struct dev_dax *dev_dax;
 	const char *why;
-	int rc = 0;
+	int rc;
 	u64 seq;
 
 	lockdep_assert_held_write(&kdev->lock);
 	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
 		return 0;
-	mutex_lock(&o->lock);
-	dev_dax = o->sd[i].dev_dax;
-	if (dev_dax)
-		rc = kill_unless_busy(o, i, &why);
-	mutex_unlock(&o->lock);
+	rc = start_drop(o, i, &why, &seq);
 	if (rc) {
 		dev_warn(kmp_device(kdev), "section %lu: %s %s: not moving it\n",
-			 i, dev_name(&dev_dax->dev), why);
+			 i, dev_name(&o->sd[i].dev_dax->dev), why);
 		return rc;
 	}
-	seq = queue_op(o, KMP_DEVDAX_DROP, i);
 	if (seq && wait_for(o, seq))
 		return 0;
 	if (READ_ONCE(o->dying))
 		return -ENODEV;
-	kmp_devdax_create(kdev, i, false);
+	kmp_devdax_create(kdev, i);
 	return seq ? -EINTR : -ENOMEM;
+}
+
+/**
+ * kmp_devdax_drop_ahead() - start a section's move to volatile early
+ * @kdev: the device
+ * @i: a section about to be made volatile
+ *
+ * Kills the instance unless it is busy and queues its unregistration
+ * without waiting, so that the unregistrations of a bulk move (each waits
+ * for RCU grace periods) run beside the hot-adds of the sections before
+ * them; kmp_devdax_destroy() then waits for this one. If the move does not
+ * happen, kmp_devdax_create() serves the section again.
+ *
+ * Context: process context, @kdev->lock held for writing.
+ * Return: 1 if an unregistration is queued, 0 if the section has no
+ * instance to drop, -EBUSY if it is busy (its own move says why), -ENOMEM
+ * or -ENODEV.
+ */
+int kmp_devdax_drop_ahead(struct kmp_dev *kdev, unsigned long i)
+{
+	struct kmp_devdax_owner *o = kdev->devdax;
+	const char *why;
+	int rc;
+	u64 seq;
+
+	lockdep_assert_held_write(&kdev->lock);
+	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
+		return 0;
+	rc = start_drop(o, i, &why, &seq);
+	if (rc)
+		return rc;
+	if (!seq)
+		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
+	return 1;
 }
 
 /**
@@ -847,7 +923,7 @@ void kmp_devdax_restore(struct kmp_dev *kdev)
 		    kmp_get_state(kdev, i) != KMP_PERSISTENT)
 			continue;
 		n++;
-		if (persistent_devdax && kmp_devdax_create(kdev, i, false))
+		if (persistent_devdax && kmp_devdax_create(kdev, i))
 			failed++;
 	}
 	up_write(&kdev->lock);

@@ -182,7 +182,7 @@ static int record_section(struct kmp_dev *kdev, unsigned long i, u8 use)
 static void serve_again(struct kmp_dev *kdev, unsigned long i, u8 use)
 {
 	if (use == KMP_META_SELF_HOSTED)
-		kmp_devdax_create(kdev, i, false);
+		kmp_devdax_create(kdev, i);
 }
 
 /*
@@ -284,10 +284,10 @@ static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 	/*
 	 * The move happened and is recorded: a failed instance is not a failed
 	 * move (kmp_devdax_create() said why; a rebind tries again). The
-	 * write waits for the instance, unless unbind ends the wait.
+	 * write waits for the instances at its end (kmp_make_persistent()).
 	 */
 	if (!rc && use == KMP_META_SELF_HOSTED)
-		kmp_devdax_create(kdev, i, true);
+		kmp_devdax_create(kdev, i);
 	return rc;
 }
 
@@ -319,7 +319,7 @@ static int move_one(struct kmp_dev *kdev, unsigned long i,
  * out of the page allocator, still recorded volatile). A no-op for one the
  * move did handle. Not killable: it undoes a step of a move.
  */
-static void put_back(struct kmp_dev *kdev, unsigned long i)
+static void put_back_volatile(struct kmp_dev *kdev, unsigned long i)
 {
 	down_write(&kdev->lock);
 	if (kmp_get_state(kdev, i) == KMP_PERSISTENT &&
@@ -365,17 +365,69 @@ static u32 take_batch_out(struct kmp_dev *kdev, const u32 *ids, u32 n,
 }
 
 /*
- * A bulk move: the sections of @map for which @wanted holds, in the order
- * @order gives them, each moved by @move until one fails or the caller is
- * killed. @prepare (optional) may do the first step of several sections at
- * once (see take_batch_out()).
+ * The first step of persistent -> volatile for the next KMP_BATCH sections
+ * of a bulk move: their device-dax instances are killed and their
+ * unregistrations queued at once (kmp_devdax_drop_ahead()), so that each
+ * one's RCU grace periods pass while the sections before it are hot-added,
+ * instead of between the hot-adds. Stops at a busy instance: its section's
+ * own move reports it.
+ *
+ * Return: how many of @ids this looked at; bit k of *@taken is set for each
+ * ids[k] whose instance it started to drop.
+ */
+static u32 drop_batch_ahead(struct kmp_dev *kdev, const u32 *ids, u32 n,
+			    unsigned long *taken)
+{
+	u32 len = min_t(u32, n, KMP_BATCH), k;
+	int rc = 0;
+
+	*taken = 0;
+	if (len < 2 || down_write_killable(&kdev->lock))
+		return 1;	/* the next move_one() sees a kill */
+	for (k = 0; k < len && rc >= 0 && kdev->meta_status != KMP_META_CORRUPT; k++) {
+		if (!out_of_page_allocator(kdev, ids[k]))
+			continue;
+		rc = kmp_devdax_drop_ahead(kdev, ids[k]);
+		if (rc > 0)
+			*taken |= BIT(k);
+	}
+	up_write(&kdev->lock);
+	return len;
+}
+
+/* A section drop_batch_ahead() left unserved that the move did not reach. */
+static void serve_back(struct kmp_dev *kdev, unsigned long i)
+{
+	down_write(&kdev->lock);
+	if (kmp_get_state(kdev, i) == KMP_PERSISTENT)
+		serve_again(kdev, i, kdev->recorded[i]);
+	up_write(&kdev->lock);
+}
+
+/**
+ * struct kmp_bulk - one direction of a bulk move
+ * @wanted: the sections it has to do something to
+ * @order: the order it moves them in
+ * @move: one section's move
+ * @prepare: the first step of several sections at once, or NULL
+ * @undo: for a section @prepare did, after the move stopped before it
+ */
+struct kmp_bulk {
+	bool (*wanted)(struct kmp_dev *kdev, unsigned long i);
+	void (*order)(u32 *ids, u32 n, u32 lowest_online);
+	int (*move)(struct kmp_dev *kdev, unsigned long i);
+	u32 (*prepare)(struct kmp_dev *kdev, const u32 *ids, u32 n,
+		       unsigned long *taken);
+	void (*undo)(struct kmp_dev *kdev, unsigned long i);
+};
+
+/*
+ * A bulk move: the sections of @map that @b wants, in its order, each moved
+ * until one fails or the caller is killed, their first steps done a batch
+ * at a time.
  */
 static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
-		     bool (*wanted)(struct kmp_dev *kdev, unsigned long i),
-		     void (*order)(u32 *ids, u32 n, u32 lowest_online),
-		     int (*move)(struct kmp_dev *kdev, unsigned long i),
-		     u32 (*prepare)(struct kmp_dev *kdev, const u32 *ids, u32 n,
-				    unsigned long *taken))
+		     const struct kmp_bulk *b)
 {
 	u32 n, k, batch = 0, prepared = 0, *ids;
 	unsigned long taken = 0;
@@ -387,9 +439,9 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 	if (kdev->meta_status == KMP_META_CORRUPT)
 		ids = ERR_PTR(-EUCLEAN);
 	else
-		ids = sections_to_move(kdev, map, wanted, &n);
+		ids = sections_to_move(kdev, map, b->wanted, &n);
 	if (!IS_ERR_OR_NULL(ids))
-		order(ids, n, lowest_online(kdev));
+		b->order(ids, n, lowest_online(kdev));
 	up_read(&kdev->lock);
 	if (IS_ERR_OR_NULL(ids))
 		return PTR_ERR_OR_ZERO(ids);
@@ -400,19 +452,19 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
 			rc = -EINTR;
 			break;
 		}
-		if (prepare && k >= prepared) {
+		if (k >= prepared) {
 			batch = k;
-			prepared = k + prepare(kdev, ids + k, n - k, &taken);
+			prepared = k + b->prepare(kdev, ids + k, n - k, &taken);
 		}
-		rc = move_one(kdev, ids[k], wanted, move);
+		rc = move_one(kdev, ids[k], b->wanted, b->move);
 		if (rc)
 			break;
 		cond_resched();
 	}
-	/* What a batch took out ahead of a move that stopped goes back. */
+	/* What a batch did ahead of a move that stopped is undone. */
 	for (; k < prepared; k++)
 		if (taken & BIT(k - batch))
-			put_back(kdev, ids[k]);
+			b->undo(kdev, ids[k]);
 	kvfree(ids);
 	return rc;
 }
@@ -430,8 +482,15 @@ static int bulk_move(struct kmp_dev *kdev, const unsigned long *map,
  */
 int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
 {
-	return bulk_move(kdev, map, out_of_page_allocator, kmp_order_online,
-			 make_section_volatile, NULL);
+	static const struct kmp_bulk to_volatile = {
+		.wanted = out_of_page_allocator,
+		.order = kmp_order_online,
+		.move = make_section_volatile,
+		.prepare = drop_batch_ahead,
+		.undo = serve_back,
+	};
+
+	return bulk_move(kdev, map, &to_volatile);
 }
 
 /**
@@ -449,8 +508,17 @@ int kmp_make_volatile(struct kmp_dev *kdev, const unsigned long *map)
  */
 int kmp_make_persistent(struct kmp_dev *kdev, const unsigned long *map)
 {
-	return bulk_move(kdev, map, not_yet_persistent, kmp_order_offline,
-			 make_section_persistent, take_batch_out);
+	static const struct kmp_bulk to_persistent = {
+		.wanted = not_yet_persistent,
+		.order = kmp_order_offline,
+		.move = make_section_persistent,
+		.prepare = take_batch_out,
+		.undo = put_back_volatile,
+	};
+	int rc = bulk_move(kdev, map, &to_persistent);
+
+	kmp_devdax_wait(kdev);
+	return rc;
 }
 
 /* The device and section @pfn belongs to, or NULL. Context: kmp_state_lock. */

@@ -346,6 +346,35 @@ else
 	echo "the earlier instances were gone before the bind"
 fi
 
+step "a bulk move to volatile killed half way: every section it left persistent is served again"
+# The move kills up to 16 instances ahead of their hot-adds
+# (kmp_devdax_drop_ahead()): those it did not reach must come back.
+partial=
+for delay in 0.4 0.8 0.2; do
+	sh -c "echo 0-30 > $dir/volatile" 2> /dev/null &
+	writer=$!
+	sleep "$delay"
+	kill -KILL "$writer"
+	wait "$writer" 2> /dev/null || true
+	persistent=$(kmp_get "$dev" persistent)
+	np=$(kmp_count "$persistent")
+	echo "killed after ${delay}s: persistent '$persistent'"
+	if ((np > 0 && np < 31)); then
+		partial=1
+		break
+	fi
+	kmp_set "$dev" persistent 0-30 || fail "making every section persistent again failed"
+	wait_for 120 links_are 31
+done
+[[ -n $partial ]] || fail "the kill never landed in the middle of the move"
+wait_for 60 links_are "$np"
+for s in $(kmp_expand "$persistent"); do
+	[[ -L $dir/section$s ]] || fail "section $s is persistent without an instance after the killed move"
+	dax=$(basename "$(readlink "$dir/section$s")")
+	wait_for 30 test -c "/dev/$dax"
+done
+echo "$np sections left persistent by the killed move, each served"
+
 step "back to volatile, unbind, rmmod"
 kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"
 kmp_unbind "$dev"

@@ -88,14 +88,13 @@ static DEFINE_SPINLOCK(kmp_leaving_lock);
  * @pdev: the platform device parenting its region, or NULL
  * @dev_dax: the instance, valid while @pdev is set
  * @want: the section should be served: a queued creation goes ahead
- * @dropping: sequence number of the unregistration queued for a move to
- *	volatile (killed already), or 0
+ * @dropping: killed, its unregistration queued and not finished yet
  */
 struct kmp_devdax_section {
 	struct platform_device *pdev;
 	struct dev_dax *dev_dax;
 	bool want;
-	u64 dropping;
+	bool dropping;
 };
 
 /**
@@ -523,6 +522,8 @@ static void drop_section(struct kmp_devdax_owner *o, unsigned long i)
 	/* devm: kill_dev_dax() (unmap), device_del(), the region. */
 	if (pdev)
 		platform_device_unregister(pdev);
+	/* Only now are its struct pages gone: wait_dropped() may go on. */
+	smp_store_release(&o->sd[i].dropping, false);
 }
 
 static void work_done(struct kmp_devdax_owner *o)
@@ -671,7 +672,7 @@ static u64 queue_op(struct kmp_devdax_owner *o, enum kmp_devdax_op op,
 		o->sd[i].want = op == KMP_DEVDAX_CREATE;
 		kref_get(&o->ref);
 		seq = ++o->queued;
-		o->sd[i].dropping = op == KMP_DEVDAX_DROP ? seq : 0;
+		o->sd[i].dropping = op == KMP_DEVDAX_DROP;
 		/* Under the lock: the sequence is the order of the queue. */
 		queue_work(kmp_devdax_wq, &w->work);
 	}
@@ -808,22 +809,40 @@ static int kill_unless_busy(struct kmp_devdax_owner *o, unsigned long i,
 /*
  * Kill section @i's instance unless it is busy and queue its
  * unregistration, unless that was done already (kmp_devdax_drop_ahead()).
- * Return: 0 with *@seq the work to wait for (0: none could be queued), or
- * -EBUSY with *@why set: nothing changed.
+ * Return: 0, -EBUSY with *@why set (nothing changed), -ENOMEM or -ENODEV.
  */
 static int start_drop(struct kmp_devdax_owner *o, unsigned long i,
-		      const char **why, u64 *seq)
+		      const char **why)
 {
+	bool queued;
 	int rc = 0;
 
 	mutex_lock(&o->lock);
-	*seq = o->sd[i].dropping;
-	if (!*seq && o->sd[i].dev_dax)
+	queued = o->sd[i].dropping;
+	if (!queued && o->sd[i].dev_dax)
 		rc = kill_unless_busy(o, i, why);
 	mutex_unlock(&o->lock);
-	if (!rc && !*seq)
-		*seq = queue_op(o, KMP_DEVDAX_DROP, i);
-	return rc;
+	if (rc || queued)
+		return rc;
+	if (!queue_op(o, KMP_DEVDAX_DROP, i))
+		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
+	return 0;
+}
+
+/*
+ * Wait for section @i's queued unregistration, as wait_for() does. The
+ * acquire pairs with drop_section()'s release: once @dropping reads false,
+ * the section's struct pages are gone.
+ * Return: true if it ran.
+ */
+static bool wait_dropped(struct kmp_devdax_owner *o, unsigned long i)
+{
+	/* Pairs with smp_store_release() in drop_section(). */
+	if (wait_event_killable(o->wait, !smp_load_acquire(&o->sd[i].dropping) ||
+				READ_ONCE(o->dying)))
+		return false;
+	/* Pairs with smp_store_release() in drop_section(). */
+	return !smp_load_acquire(&o->sd[i].dropping);
 }
 
 /**
@@ -848,23 +867,22 @@ int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
 	struct kmp_devdax_owner *o = kdev->devdax;
 	const char *why;
 	int rc;
-	u64 seq;
 
 	lockdep_assert_held_write(&kdev->lock);
 	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
 		return 0;
-	rc = start_drop(o, i, &why, &seq);
-	if (rc) {
+	rc = start_drop(o, i, &why);
+	if (rc == -EBUSY) {
 		dev_warn(kmp_device(kdev), "section %lu: %s %s: not moving it\n",
 			 i, dev_name(&o->sd[i].dev_dax->dev), why);
 		return rc;
 	}
-	if (seq && wait_for(o, seq))
+	if (!rc && wait_dropped(o, i))
 		return 0;
 	if (READ_ONCE(o->dying))
 		return -ENODEV;
 	kmp_devdax_create(kdev, i);
-	return seq ? -EINTR : -ENOMEM;
+	return rc ? rc : -EINTR;
 }
 
 /**
@@ -879,26 +897,21 @@ int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
  * happen, kmp_devdax_create() serves the section again.
  *
  * Context: process context, @kdev->lock held for writing.
- * Return: 1 if an unregistration is queued, 0 if the section has no
- * instance to drop, -EBUSY if it is busy (its own move says why), -ENOMEM
- * or -ENODEV.
+ * Return: 1 if an unregistration is queued, 0 if the section is not
+ * self-hosted (no instance), -EBUSY if it is busy (its own move says why),
+ * -ENOMEM or -ENODEV.
  */
 int kmp_devdax_drop_ahead(struct kmp_dev *kdev, unsigned long i)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
 	const char *why;
 	int rc;
-	u64 seq;
 
 	lockdep_assert_held_write(&kdev->lock);
 	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
 		return 0;
-	rc = start_drop(o, i, &why, &seq);
-	if (rc)
-		return rc;
-	if (!seq)
-		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
-	return 1;
+	rc = start_drop(o, i, &why);
+	return rc ? rc : 1;
 }
 
 /**

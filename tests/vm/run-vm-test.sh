@@ -118,12 +118,15 @@ if [[ $vm_ram != 2G ]]; then
 	ram_args+=(--ram-img "$work/ram.img")
 fi
 # maxcpus=1: the guest's init brings the second CPU up (tests/vm/online-cpus.sh
-# says why).
-base_cmdline="console=ttyS0,115200 panic=-1 maxcpus=1 rdinit=/init printk.devkmsg=on"
+# says why). lpj: the delay loop's calibration on that CPU takes 1-2 s of
+# every boot under TCG, and fails ("calibrate_delay_direct() failed to get a
+# good estimate"); this is the value the boot CPU takes from the TSC on this
+# kind of machine (a different one only scales that CPU's udelay()).
+base_cmdline="console=ttyS0,115200 panic=-1 maxcpus=1 lpj=8384064 rdinit=/init printk.devkmsg=on"
 root_args=()
 if [[ $vm_root == debian ]]; then
 	debian_prepare "$work" "$logdir"
-	base_cmdline="console=ttyS0,115200 panic=-1 maxcpus=1 root=/dev/vda rw printk.devkmsg=on"
+	base_cmdline="console=ttyS0,115200 panic=-1 maxcpus=1 lpj=8384064 root=/dev/vda rw printk.devkmsg=on"
 	root_args=(--disk "$debian_disk" --repo "$repo")
 fi
 

@@ -409,7 +409,7 @@ static void serve_back(struct kmp_dev *kdev, unsigned long i)
  * @wanted: the sections it has to do something to
  * @order: the order it moves them in
  * @move: one section's move
- * @prepare: the first step of several sections at once, or NULL
+ * @prepare: the first step of the next sections, several at once
  * @undo: for a section @prepare did, after the move stopped before it
  */
 struct kmp_bulk {

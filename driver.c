@@ -375,6 +375,9 @@ static int kmp_geometry(struct dev_dax *dev_dax, struct kmp_layout *layout,
 	return 0;
 }
 
+/* A deferred probe binds the device to it again (kmp_devdax_defer_probe()). */
+static struct dax_device_driver kmp_driver;
+
 static int kmp_probe(struct dev_dax *dev_dax)
 {
 	struct device *dev = &dev_dax->dev;
@@ -387,7 +390,7 @@ static int kmp_probe(struct dev_dax *dev_dax)
 	rc = kmp_geometry(dev_dax, &layout, &place);
 	if (rc)
 		return rc;
-	rc = kmp_devdax_defer_probe(dev, layout.start,
+	rc = kmp_devdax_defer_probe(dev, &kmp_driver.drv, layout.start,
 				    layout.nr_sections * layout.section_size);
 	if (rc)
 		return rc;

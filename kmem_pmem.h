@@ -216,7 +216,8 @@ int kmp_devdax_attach(struct kmp_dev *kdev);
 void kmp_devdax_stop(struct kmp_dev *kdev);
 void kmp_devdax_detach(struct kmp_dev *kdev);
 void kmp_devdax_core_deleting(struct device *dev);
-int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size);
+int kmp_devdax_defer_probe(struct device *dev, struct device_driver *drv,
+			   u64 start, u64 size);
 u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev);
 void kmp_devdax_release_claim(struct resource *res);
 bool kmp_devdax_is_instance(struct device *dev);

@@ -164,6 +164,7 @@ struct kmp_devdax_work {
 	struct kmp_devdax_owner *owner;
 	unsigned long section;
 	struct device *dev;
+	struct device_driver *drv;
 };
 
 /*
@@ -539,6 +540,7 @@ static void kmp_devdax_work(struct work_struct *work)
 {
 	struct kmp_devdax_work *w = container_of(work, struct kmp_devdax_work,
 						 work);
+	int rc;
 
 	switch (w->op) {
 	case KMP_DEVDAX_CREATE:
@@ -550,9 +552,15 @@ static void kmp_devdax_work(struct work_struct *work)
 		work_done(w->owner);
 		break;
 	case KMP_DEVDAX_ATTACH:
-		/* After the teardowns queued before it. */
-		if (device_attach(w->dev) < 0)
-			dev_warn(w->dev, "kmem_pmem could not bind it\n");
+		/*
+		 * After the teardowns queued before it. To kmem_pmem itself:
+		 * device_attach() offers the device to the bus's drivers in
+		 * the order they registered, and device_dax, if it came first,
+		 * would take the whole device (with a DRAM memmap).
+		 */
+		rc = device_driver_attach(w->drv, w->dev);
+		if (rc)
+			dev_warn(w->dev, "kmem_pmem could not bind it: %d\n", rc);
 		put_device(w->dev);
 		break;
 	}
@@ -830,6 +838,22 @@ static int start_drop(struct kmp_devdax_owner *o, unsigned long i,
 }
 
 /*
+ * start_drop() for section @i of @kdev. Return: 1 if its unregistration is
+ * queued, 0 if it has no instance (not self-hosted), or start_drop()'s error.
+ */
+static int start_section_drop(struct kmp_dev *kdev, unsigned long i,
+			      const char **why)
+{
+	int rc;
+
+	lockdep_assert_held_write(&kdev->lock);
+	if (!kdev->devdax || kdev->recorded[i] != KMP_META_SELF_HOSTED)
+		return 0;
+	rc = start_drop(kdev->devdax, i, why);
+	return rc ? rc : 1;
+}
+
+/*
  * Wait for section @i's queued unregistration, as wait_for() does. The
  * acquire pairs with drop_section()'s release: once @dropping reads false,
  * the section's struct pages are gone.
@@ -868,21 +892,20 @@ int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
 	const char *why;
 	int rc;
 
-	lockdep_assert_held_write(&kdev->lock);
-	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
+	rc = start_section_drop(kdev, i, &why);
+	if (!rc)
 		return 0;
-	rc = start_drop(o, i, &why);
 	if (rc == -EBUSY) {
 		dev_warn(kmp_device(kdev), "section %lu: %s %s: not moving it\n",
 			 i, dev_name(&o->sd[i].dev_dax->dev), why);
 		return rc;
 	}
-	if (!rc && wait_dropped(o, i))
+	if (rc > 0 && wait_dropped(o, i))
 		return 0;
 	if (READ_ONCE(o->dying))
 		return -ENODEV;
 	kmp_devdax_create(kdev, i);
-	return rc ? rc : -EINTR;
+	return rc > 0 ? -EINTR : rc;
 }
 
 /**
@@ -903,15 +926,9 @@ int kmp_devdax_destroy(struct kmp_dev *kdev, unsigned long i)
  */
 int kmp_devdax_drop_ahead(struct kmp_dev *kdev, unsigned long i)
 {
-	struct kmp_devdax_owner *o = kdev->devdax;
 	const char *why;
-	int rc;
 
-	lockdep_assert_held_write(&kdev->lock);
-	if (!o || kdev->recorded[i] != KMP_META_SELF_HOSTED)
-		return 0;
-	rc = start_drop(o, i, &why);
-	return rc ? rc : 1;
+	return start_section_drop(kdev, i, &why);
 }
 
 /**
@@ -1092,6 +1109,7 @@ void kmp_devdax_core_deleting(struct device *dev)
 /**
  * kmp_devdax_defer_probe() - is a previous binding's teardown in the way?
  * @dev: the device being bound
+ * @drv: kmem_pmem's driver, to bind it to once the teardown is done
  * @start: first byte of its sections
  * @size: bytes of its sections
  *
@@ -1103,7 +1121,8 @@ void kmp_devdax_core_deleting(struct device *dev)
  *
  * Return: 0, or -EPROBE_DEFER.
  */
-int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size)
+int kmp_devdax_defer_probe(struct device *dev, struct device_driver *drv,
+			   u64 start, u64 size)
 {
 	struct kmp_devdax_owner *o;
 	struct kmp_devdax_work *w;
@@ -1123,6 +1142,7 @@ int kmp_devdax_defer_probe(struct device *dev, u64 start, u64 size)
 	INIT_WORK(&w->work, kmp_devdax_work);
 	w->op = KMP_DEVDAX_ATTACH;
 	w->dev = get_device(dev);
+	w->drv = drv;
 	queue_work(kmp_devdax_wq, &w->work);
 	dev_info(dev, "the device-dax instances of its previous binding are still going away: binding it once they are gone\n");
 	return -EPROBE_DEFER;

@@ -1117,7 +1117,7 @@ void kmp_devdax_core_deleting(struct device *dev)
  * keep their struct pages and iomem claims: a bind now would find them. It
  * cannot wait for them (at the claim it runs under dax_region_rwsem, which
  * their unregistration needs), so it is deferred: a work queued after their
- * teardown binds the device again.
+ * teardown binds the device to @drv again.
  *
  * Return: 0, or -EPROBE_DEFER.
  */

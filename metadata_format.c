@@ -16,7 +16,8 @@
  *	offset	size	field
  *	0	16	signature "KMEM_PMEM_META\0\0"
  *	16	16	uuid
- *	32	4	version (1, or 2 when a section is self-hosted)
+ *	32	4	version (1; 2 when a section is self-hosted; 3 when one is a
+ *			namespace)
  *	36	4	header size (4096)
  *	40	8	sequence number
  *	48	8	device size in bytes
@@ -25,17 +26,21 @@
  *	72	8	number of sections
  *	80	8	table size in bytes (a multiple of 4096)
  *	88	8	checksum: Fletcher-64 of header and table, this field 0
- *	96	8	version 2: memmap bytes of a self-hosted section; version 1: 0
+ *	96	8	versions 2, 3: memmap bytes of a self-hosted section (0 in
+ *			version 3 without one); version 1: 0
  *	104	3992	zero
  *	4096	n	one byte per section: 0 persistent, 1 volatile, (version 2)
- *			2 persistent self-hosted; zero padded
+ *			2 persistent self-hosted, (version 3) 3 persistent
+ *			namespace; zero padded
  *
  * Version 2 (docs/design-persistent-devdax.md) adds entry 2: a persistent
  * section whose first memmap bytes hold the kernel's struct pages for the
  * rest of it, which is the data. Entries 0 and 1 mean the same in both
  * versions, so a version 1 table is read as it is, and a table is written
  * as version 1 while no entry is 2: older modules, which refuse version 2,
- * keep reading it until a section is self-hosted.
+ * keep reading it until a section is self-hosted. Version 3 adds entry 3 the
+ * same way: a persistent section that is an nvdimm namespace of kmem_pmem's
+ * own bus, laid out by the kernel's DAX info block in it.
  *
  * Pure logic: built into the module and into the userspace unit tests.
  */
@@ -162,14 +167,24 @@ u64 kmp_fletcher64(const u8 *buf, u64 len)
 	return f.hi << 32 | f.lo;
 }
 
-static bool any_self_hosted(const u8 *table, u64 nr)
+static bool any_entry(const u8 *table, u64 nr, u8 use)
 {
 	u64 i;
 
 	for (i = 0; i < nr; i++)
-		if (table[i] == KMP_META_SELF_HOSTED)
+		if (table[i] == use)
 			return true;
 	return false;
+}
+
+/* The oldest version that can hold @table: older modules keep reading it. */
+static u32 version_for(const u8 *table, u64 nr)
+{
+	if (any_entry(table, nr, KMP_META_NAMESPACE))
+		return KMP_META_VERSION_NAMESPACE;
+	if (any_entry(table, nr, KMP_META_SELF_HOSTED))
+		return KMP_META_VERSION_SELF_HOSTED;
+	return KMP_META_VERSION;
 }
 
 /**
@@ -185,13 +200,13 @@ void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf)
 {
 	u64 size = kmp_meta_copy_size(meta->nr_sections);
 
-	bool v2 = any_self_hosted(table, meta->nr_sections);
+	u32 version = version_for(table, meta->nr_sections);
 
 	memset(buf, 0, size);
 	memcpy(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN);
 	memcpy(buf + OFF_UUID, meta->uuid, sizeof(meta->uuid));
-	put_le(buf + OFF_VERSION, v2 ? KMP_META_VERSION_SELF_HOSTED : KMP_META_VERSION, 4);
-	if (v2)
+	put_le(buf + OFF_VERSION, version, 4);
+	if (version >= KMP_META_VERSION_SELF_HOSTED)
 		put_le(buf + OFF_MEMMAP, meta->memmap_bytes, 8);
 	put_le(buf + OFF_HDR_SIZE, KMP_META_HDR_SIZE, 4);
 	put_le(buf + OFF_SEQ, meta->seq, 8);
@@ -255,12 +270,11 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	if (memcmp(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN))
 		return KMP_META_FOREIGN;
 	version = get_le(buf + OFF_VERSION, 4);
-	if ((version != KMP_META_VERSION &&
-	     version != KMP_META_VERSION_SELF_HOSTED) ||
+	if (version < KMP_META_VERSION || version > KMP_META_VERSION_NAMESPACE ||
 	    get_le(buf + OFF_HDR_SIZE, 4) != KMP_META_HDR_SIZE)
 		return KMP_META_BAD_VERSION;
-	max_entry = version == KMP_META_VERSION ? KMP_META_VOLATILE :
-						  KMP_META_SELF_HOSTED;
+	/* Each version adds one entry value. */
+	max_entry = KMP_META_VOLATILE + version - KMP_META_VERSION;
 
 	/* Bound the count by the buffer first: table_size() wraps near 2^64. */
 	nr = get_le(buf + OFF_NR, 8);
@@ -286,7 +300,7 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	memcpy(meta->uuid, buf + OFF_UUID, sizeof(meta->uuid));
 	meta->version = version;
 	meta->memmap_bytes = 0;
-	if (version == KMP_META_VERSION_SELF_HOSTED)
+	if (version >= KMP_META_VERSION_SELF_HOSTED)
 		meta->memmap_bytes = get_le(buf + OFF_MEMMAP, 8);
 	meta->seq = get_le(buf + OFF_SEQ, 8);
 	meta->device_size = get_le(buf + OFF_DEV_SIZE, 8);
@@ -296,7 +310,9 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	if (!geometry_possible(meta->device_size, meta->section_size,
 			       meta->first_section, nr))
 		return KMP_META_BAD_GEOMETRY;
-	if (version == KMP_META_VERSION_SELF_HOSTED &&
+	/* Version 3 needs a carve-out only with a self-hosted entry. */
+	if ((version == KMP_META_VERSION_SELF_HOSTED || meta->memmap_bytes ||
+	     any_entry(buf + KMP_META_HDR_SIZE, nr, KMP_META_SELF_HOSTED)) &&
 	    (!meta->memmap_bytes || meta->memmap_bytes >= meta->section_size ||
 	     meta->memmap_bytes % KMP_META_ALIGN))
 		return KMP_META_BAD_GEOMETRY;
@@ -381,8 +397,8 @@ static void mark_overlap(const struct kmp_layout *layout, u8 *table,
  *
  * A section of the new geometry is recorded volatile (to be zeroed before
  * the char device serves it) if any of its bytes was in a section the old
- * table recorded volatile or self-hosted (its first bytes were struct
- * pages), or lies beyond the device the old table
+ * table recorded volatile, self-hosted or namespace (its first bytes were
+ * struct pages), or lies beyond the device the old table
  * described (a grown namespace: what those bytes held is unknown). The
  * others keep their persistent bytes.
  */
@@ -393,9 +409,9 @@ void kmp_meta_carry_over(const struct kmp_meta *old, const u8 *old_table,
 
 	memset(table, KMP_META_PERSISTENT, layout->nr_sections);
 	for (i = 0; i < old->nr_sections; i++) {
-		/* Self-hosted: struct pages (kernel addresses) up front. */
+		/* Served: struct pages (kernel addresses) up front. */
 		if (old_table[i] != KMP_META_VOLATILE &&
-		    old_table[i] != KMP_META_SELF_HOSTED)
+		    !kmp_meta_is_served(old_table[i]))
 			continue;
 		start = old->first_section + i * old->section_size;
 		mark_overlap(layout, table, start, start + old->section_size);

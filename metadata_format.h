@@ -13,36 +13,51 @@
 #define KMP_META_SIG_LEN	16
 #define KMP_META_VERSION	1	/* entries 0 and 1 only */
 #define KMP_META_VERSION_SELF_HOSTED	2	/* also entries 2, and memmap_bytes */
+#define KMP_META_VERSION_NAMESPACE	3	/* also entries 3 */
 #define KMP_META_HDR_SIZE	4096
 #define KMP_META_ALIGN		4096
 
 /*
  * Recorded use of a section in the table. KMP_META_SELF_HOSTED: persistent,
  * its first memmap_bytes hold the kernel's struct pages for the rest, which
- * is the data (served as a device-dax instance); only in version 2.
+ * is the data (served as a device-dax instance); from version 2.
+ * KMP_META_NAMESPACE: persistent, an nvdimm namespace in devdax mode of
+ * kmem_pmem's own nvdimm bus: the kernel's DAX info block at 4 KiB
+ * (dax_info_block.c), struct pages, then the data at the block's dataoff;
+ * only in version 3.
  */
 #define KMP_META_PERSISTENT	0
 #define KMP_META_VOLATILE	1
 #define KMP_META_SELF_HOSTED	2
+#define KMP_META_NAMESPACE	3
 
 /* Is a recorded use one of the persistent ones? */
 static inline bool kmp_meta_is_persistent(u8 use)
 {
-	return use == KMP_META_PERSISTENT || use == KMP_META_SELF_HOSTED;
+	return use == KMP_META_PERSISTENT || use == KMP_META_SELF_HOSTED ||
+	       use == KMP_META_NAMESPACE;
+}
+
+/* Is a recorded use served by a device-dax instance (struct pages inside)? */
+static inline bool kmp_meta_is_served(u8 use)
+{
+	return use == KMP_META_SELF_HOSTED || use == KMP_META_NAMESPACE;
 }
 
 /**
  * struct kmp_meta - a decoded header, in CPU byte order
  * @uuid: identifies the device's table (and so its data)
- * @version: layout version: KMP_META_VERSION, or KMP_META_VERSION_SELF_HOSTED
- *	when an entry is KMP_META_SELF_HOSTED (set by kmp_meta_encode())
+ * @version: layout version: KMP_META_VERSION_NAMESPACE when an entry is
+ *	KMP_META_NAMESPACE, else KMP_META_VERSION_SELF_HOSTED when one is
+ *	KMP_META_SELF_HOSTED, else KMP_META_VERSION (set by kmp_meta_encode())
  * @seq: copy sequence number: the valid copy with the higher one is current
  * @device_size: bytes of the whole device
  * @section_size: bytes per section
  * @first_section: offset of section 0 from the start of the device
  * @nr_sections: number of sections, and of table entries
- * @memmap_bytes: version 2: bytes at the start of each self-hosted section
- *	that hold struct pages (the data follows); 0 in version 1
+ * @memmap_bytes: from version 2: bytes at the start of each self-hosted
+ *	section that hold struct pages (the data follows); 0 in version 1, and in
+ *	version 3 without self-hosted sections
  */
 struct kmp_meta {
 	u8 uuid[16];

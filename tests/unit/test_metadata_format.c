@@ -66,7 +66,7 @@ static void test_corruption(void)
 	buf[KMP_META_HDR_SIZE + 3] = 1;	/* an entry flip breaks the sum */
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_CHECKSUM);
 	buf[KMP_META_HDR_SIZE + 3] = 0;
-	buf[32] = 3;			/* version 3: unknown */
+	buf[32] = 4;			/* version 4: unknown */
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_VERSION);
 	buf[32] = 1;
 	buf[0] = 'X';
@@ -148,6 +148,53 @@ static void test_self_hosted(void)
 	kmp_meta_encode(&m, table, buf);
 	buf[32] = 1;
 	memset(buf + 96, 0, 8);
+	resign(buf, size);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_ENTRY);
+	free(buf);
+}
+
+/*
+ * Version 3: written only when a section is a namespace (entry 3), with or
+ * without self-hosted ones; a carve-out only matters with one of those.
+ * Entry 3 in a version 2 table is not an entry.
+ */
+static void test_namespace(void)
+{
+	struct kmp_meta m = sample(31), d;
+	u64 size = kmp_meta_copy_size(31);
+	u8 *buf = malloc(size), table[31] = { 0 };
+
+	table[5] = KMP_META_NAMESPACE;
+	m.memmap_bytes = 0;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(buf[32], 3);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_VALID);
+	CHECK_EQ(d.version, 3);
+	CHECK_EQ_U64(d.memmap_bytes, 0);
+	CHECK(kmp_meta_is_persistent(KMP_META_NAMESPACE));
+	CHECK(kmp_meta_is_served(KMP_META_NAMESPACE));
+	CHECK(kmp_meta_is_served(KMP_META_SELF_HOSTED));
+	CHECK(!kmp_meta_is_served(KMP_META_PERSISTENT));
+
+	/* With a self-hosted section too: its carve-out must be right. */
+	table[6] = KMP_META_SELF_HOSTED;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_GEOMETRY);
+	m.memmap_bytes = 2 * MiB;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(buf[32], 3);
+	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_VALID);
+	CHECK_EQ_U64(d.memmap_bytes, 2 * MiB);
+
+	/* Back to version 2 when the last namespace goes. */
+	table[5] = KMP_META_VOLATILE;
+	kmp_meta_encode(&m, table, buf);
+	CHECK_EQ(buf[32], 2);
+
+	/* A version 2 header over a namespace entry, correctly summed. */
+	table[5] = KMP_META_NAMESPACE;
+	kmp_meta_encode(&m, table, buf);
+	buf[32] = 2;
 	resign(buf, size);
 	CHECK_EQ(kmp_meta_decode(buf, size, &d), KMP_META_BAD_ENTRY);
 	free(buf);
@@ -378,6 +425,7 @@ int main(void)
 	RUN(test_roundtrip);
 	RUN(test_corruption);
 	RUN(test_self_hosted);
+	RUN(test_namespace);
 	RUN(test_blank_only_if_zero);
 	RUN(test_huge_count);
 	RUN(test_impossible_geometry);

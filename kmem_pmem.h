@@ -221,6 +221,18 @@ int kmp_devdax_defer_probe(struct device *dev, struct device_driver *drv,
 u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev);
 void kmp_devdax_release_claim(struct resource *res);
 bool kmp_devdax_is_instance(struct device *dev);
+
+/* nvdimm_namespace.c: persistent sections as nvdimm namespaces of our bus */
+struct nd_region;
+bool kmp_nd_supported(void);
+u64 kmp_nd_data_offset(u64 section_size);
+int kmp_nd_write_info(struct kmp_dev *kdev, unsigned long i);
+struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid);
+struct dev_dax *kmp_nd_region_instance(struct nd_region *region);
+void kmp_nd_region_delete(struct nd_region *region);
+bool kmp_nd_is_ours(struct device *dev);
+void kmp_nd_bus_register(void);
+void kmp_nd_bus_unregister(void);
 int kmp_devdax_driver_register(void);
 void kmp_devdax_driver_unregister(void);
 

@@ -85,16 +85,22 @@ static DEFINE_SPINLOCK(kmp_leaving_lock);
 
 /**
  * struct kmp_devdax_section - one section's instance
- * @pdev: the platform device parenting its region, or NULL
- * @dev_dax: the instance, valid while @pdev is set
+ * @pdev: self-hosted (entry 2): the platform device parenting its region
+ * @region: namespace (entry 3): its region of our nvdimm bus
+ * @dev_dax: the instance, valid while @pdev or @region is set
  * @want: the section should be served: a queued creation goes ahead
  * @dropping: killed, its unregistration queued and not finished yet
+ * @nvdimm: @region is set, not @pdev
  */
 struct kmp_devdax_section {
-	struct platform_device *pdev;
+	union {
+		struct platform_device *pdev;
+		struct nd_region *region;
+	};
 	struct dev_dax *dev_dax;
 	bool want;
 	bool dropping;
+	bool nvdimm;
 };
 
 /**
@@ -157,12 +163,13 @@ enum kmp_devdax_op {
 	KMP_DEVDAX_ATTACH,
 };
 
-/* One queued creation, unregistration, or bind retry. */
+/* One queued creation (@nvdimm: as a namespace), unregistration, or bind retry. */
 struct kmp_devdax_work {
 	struct work_struct work;
 	enum kmp_devdax_op op;
 	struct kmp_devdax_owner *owner;
 	unsigned long section;
+	bool nvdimm;
 	struct device *dev;
 	struct device_driver *drv;
 };
@@ -196,19 +203,34 @@ u64 kmp_memmap_bytes(struct kmp_dev *kdev)
 		     PMD_SIZE);
 }
 
+/*
+ * Can sections of @kdev become nvdimm namespaces? Not where the dax core
+ * keeps every dax region's range in one tree (7.x: dax_regions, where the
+ * bound device's region is): dax_pmem's region for the namespace would
+ * overlap it and its probe fails ("dax_region resource conflict"), and
+ * alloc_section_region()'s way around that cannot reach into dax_pmem's
+ * probe.
+ */
+static bool kmp_nd_usable(struct kmp_dev *kdev)
+{
+	return kmp_nd_supported() && kdev->devdax &&
+	       !kdev->dev_dax->region->res.parent;
+}
+
 /**
  * kmp_persistent_use() - how to record a section being made persistent
  * @kdev: the device
  * @i: the section, just scrubbed
  *
- * Self-hosted with persistent_devdax, if the carve-out this kernel needs is
- * the one the table has for its other self-hosted sections (it becomes the
- * table's if there are none), and if no page of it is known poisoned:
- * device-dax would map such a page, the char device refuses it (EIO).
- * Else the whole section is data.
+ * With persistent_devdax, and if no page of it is known poisoned (device-dax
+ * would map such a page, the char device refuses it: EIO): an nvdimm
+ * namespace of our own bus where this kernel allows it (kmp_nd_usable()),
+ * else self-hosted if the carve-out this kernel needs is the one the table
+ * has for its other self-hosted sections (it becomes the table's if there
+ * are none). Else the whole section is data.
  *
  * Context: @kdev->lock held for writing.
- * Return: KMP_META_SELF_HOSTED or KMP_META_PERSISTENT.
+ * Return: KMP_META_NAMESPACE, KMP_META_SELF_HOSTED or KMP_META_PERSISTENT.
  */
 u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i)
 {
@@ -223,6 +245,8 @@ u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i)
 			 i);
 		return KMP_META_PERSISTENT;
 	}
+	if (kmp_nd_usable(kdev))
+		return KMP_META_NAMESPACE;
 	for (k = 0; k < kdev->layout.nr_sections; k++) {
 		if (k == i || kdev->recorded[k] != KMP_META_SELF_HOSTED ||
 		    kdev->meta_hdr.memmap_bytes == need)
@@ -399,7 +423,8 @@ static int check_instance(struct kmp_devdax_owner *o, unsigned long i,
 			  struct dev_dax *dev_dax)
 {
 	u64 start = o->start + (u64)i * o->section_size;
-	unsigned long first = PHYS_PFN(start + o->carve_out);
+	u64 data = dev_dax->ranges[0].range.start;
+	unsigned long first = PHYS_PFN(data);
 	unsigned long last = PHYS_PFN(start + o->section_size) - 1;
 
 	if (!dev_dax->dev.driver) {
@@ -408,11 +433,11 @@ static int check_instance(struct kmp_devdax_owner *o, unsigned long i,
 			     o->name, i, dev_name(&dev_dax->dev));
 		return 0;
 	}
-	if (kmp_memmap_inside(first, start, start + o->carve_out) &&
-	    kmp_memmap_inside(last, start, start + o->carve_out))
+	if (kmp_memmap_inside(first, start, data) &&
+	    kmp_memmap_inside(last, start, data))
 		return 0;
 	pr_err("%s: section %lu: the struct pages of its device-dax instance are not in its first %llu bytes\n",
-	       o->name, i, o->carve_out);
+	       o->name, i, data - start);
 	return -EOPNOTSUPP;
 }
 
@@ -456,11 +481,64 @@ err:
 	return ERR_PTR(rc);
 }
 
-/* Work: serve section @i, unless it is no longer wanted. */
-static void create_section(struct kmp_devdax_owner *o, unsigned long i)
+/* What parents a section's instance: a platform device or an nd_region. */
+struct kmp_instance_parent {
+	bool nvdimm;
+	union {
+		struct platform_device *pdev;
+		struct nd_region *region;
+	};
+};
+
+static void remove_instance(struct kmp_instance_parent *p)
 {
+	if (p->nvdimm)
+		kmp_nd_region_delete(p->region);
+	else
+		platform_device_unregister(p->pdev);
+}
+
+/*
+ * Make section @i's instance and its parent: a namespace of our nvdimm bus
+ * (@p->nvdimm) or a platform device with a region of its own.
+ * Return: the instance, or an ERR_PTR (nothing is left behind).
+ */
+static struct dev_dax *new_instance(struct kmp_devdax_owner *o,
+				    unsigned long i,
+				    struct kmp_instance_parent *p)
+{
+	u64 start = o->start + (u64)i * o->section_size;
 	struct kmp_section_pdata *pd;
-	struct platform_device *pdev;
+	struct dev_dax *dev_dax;
+
+	if (p->nvdimm) {
+		p->region = kmp_nd_region_create(start, o->section_size, o->nid);
+		if (!p->region)
+			return ERR_PTR(-ENOMEM);
+		dev_dax = kmp_nd_region_instance(p->region);
+		if (!dev_dax) {
+			kmp_nd_region_delete(p->region);
+			return ERR_PTR(-ENODEV);
+		}
+		return dev_dax;
+	}
+	p->pdev = new_section_device(o, i);
+	if (IS_ERR(p->pdev))
+		return ERR_CAST(p->pdev);
+	pd = dev_get_platdata(&p->pdev->dev);
+	if (pd->rc) {
+		platform_device_unregister(p->pdev);
+		return ERR_PTR(pd->rc);
+	}
+	return pd->dev_dax;
+}
+
+/* Work: serve section @i, unless it is no longer wanted. */
+static void create_section(struct kmp_devdax_owner *o, unsigned long i,
+			   bool nvdimm)
+{
+	struct kmp_instance_parent p = { .nvdimm = nvdimm };
+	struct dev_dax *dev_dax;
 	char name[32];
 	bool go;
 	int rc;
@@ -471,58 +549,58 @@ static void create_section(struct kmp_devdax_owner *o, unsigned long i)
 	if (!go)
 		return;
 
-	pdev = new_section_device(o, i);
-	if (IS_ERR(pdev)) {
-		pr_err("%s: section %lu: no device-dax instance: %ld\n",
-		       o->name, i, PTR_ERR(pdev));
-		return;
-	}
-	pd = dev_get_platdata(&pdev->dev);
-	rc = pd->rc ? pd->rc : check_instance(o, i, pd->dev_dax);
+	dev_dax = new_instance(o, i, &p);
+	rc = IS_ERR(dev_dax) ? PTR_ERR(dev_dax) : check_instance(o, i, dev_dax);
 	if (rc) {
 		/* Unbound meanwhile: nothing to say. */
 		if (!READ_ONCE(o->dying))
 			pr_err("%s: section %lu: no device-dax instance: %d\n",
 			       o->name, i, rc);
-		platform_device_unregister(pdev);
+		if (!IS_ERR(dev_dax))
+			remove_instance(&p);
 		return;
 	}
 
 	mutex_lock(&o->lock);
 	go = !o->dying && o->sd[i].want;
 	if (go) {
-		o->sd[i].pdev = pdev;
-		o->sd[i].dev_dax = pd->dev_dax;
+		o->sd[i].nvdimm = nvdimm;
+		if (nvdimm)
+			o->sd[i].region = p.region;
+		else
+			o->sd[i].pdev = p.pdev;
+		o->sd[i].dev_dax = dev_dax;
 		rc = sysfs_add_link_to_group(&o->dev->kobj, "kmem_pmem",
-					     &pd->dev_dax->dev.kobj,
+					     &dev_dax->dev.kobj,
 					     link_name(i, name, sizeof(name)));
 	}
 	mutex_unlock(&o->lock);
 	/* Unbound or moved to volatile meanwhile: it goes at once. */
 	if (!go)
-		platform_device_unregister(pdev);
+		remove_instance(&p);
 	else if (rc)
 		pr_warn("%s: section %lu: no link kmem_pmem/%s to %s: %d\n",
-			o->name, i, name, dev_name(&pd->dev_dax->dev), rc);
+			o->name, i, name, dev_name(&dev_dax->dev), rc);
 }
 
 /* Work: section @i's instance goes (killed or not), and its region. */
 static void drop_section(struct kmp_devdax_owner *o, unsigned long i)
 {
-	struct platform_device *pdev;
+	struct kmp_instance_parent p = { .nvdimm = o->sd[i].nvdimm };
 	char name[32];
 
 	mutex_lock(&o->lock);
-	pdev = o->sd[i].pdev;
+	/* The union's members are both pointers: either reads the one set. */
+	p.pdev = o->sd[i].pdev;
 	o->sd[i].pdev = NULL;
 	o->sd[i].dev_dax = NULL;
-	if (pdev && !o->dying)
+	if (p.pdev && !o->dying)
 		sysfs_remove_link_from_group(&o->dev->kobj, "kmem_pmem",
 					     link_name(i, name, sizeof(name)));
 	mutex_unlock(&o->lock);
 	/* devm: kill_dev_dax() (unmap), device_del(), the region. */
-	if (pdev)
-		platform_device_unregister(pdev);
+	if (p.pdev)
+		remove_instance(&p);
 	/* Only now are its struct pages gone: wait_dropped() may go on. */
 	smp_store_release(&o->sd[i].dropping, false);
 }
@@ -544,7 +622,7 @@ static void kmp_devdax_work(struct work_struct *work)
 
 	switch (w->op) {
 	case KMP_DEVDAX_CREATE:
-		create_section(w->owner, w->section);
+		create_section(w->owner, w->section, w->nvdimm);
 		work_done(w->owner);
 		break;
 	case KMP_DEVDAX_DROP:
@@ -582,7 +660,7 @@ static void kmp_devdax_work(struct work_struct *work)
 static bool pages_held(struct kmp_devdax_owner *o, unsigned long i)
 {
 	u64 start = o->start + (u64)i * o->section_size;
-	unsigned long pfn = PHYS_PFN(start + o->carve_out);
+	unsigned long pfn = PHYS_PFN(o->sd[i].dev_dax->ranges[0].range.start);
 	unsigned long end = PHYS_PFN(start + o->section_size);
 	struct folio *folio;
 
@@ -664,7 +742,7 @@ static void kmp_devdax_teardown(struct work_struct *work)
  * wait for (see wait_for()), or 0: not queued (no memory, or dying).
  */
 static u64 queue_op(struct kmp_devdax_owner *o, enum kmp_devdax_op op,
-		    unsigned long i)
+		    unsigned long i, bool nvdimm)
 {
 	struct kmp_devdax_work *w = kzalloc(sizeof(*w), GFP_KERNEL);
 	u64 seq = 0;
@@ -675,6 +753,7 @@ static u64 queue_op(struct kmp_devdax_owner *o, enum kmp_devdax_op op,
 	w->op = op;
 	w->owner = o;
 	w->section = i;
+	w->nvdimm = nvdimm;
 	mutex_lock(&o->lock);
 	if (!o->dying) {
 		o->sd[i].want = op == KMP_DEVDAX_CREATE;
@@ -715,16 +794,39 @@ static int check_carve_out(struct kmp_dev *kdev, unsigned long i)
 	return -EOPNOTSUPP;
 }
 
+/*
+ * A namespace section needs our nvdimm bus, a kernel that lets it be one
+ * below kmem_pmem's device (kmp_nd_usable()), and its info block.
+ */
+static int ready_namespace(struct kmp_dev *kdev, unsigned long i)
+{
+	int rc;
+
+	if (!kmp_nd_usable(kdev)) {
+		dev_err(kmp_device(kdev), "section %lu is an nvdimm namespace, which this kernel cannot serve below a kmem_pmem device (dax_regions, 7.x): boot a 6.x kernel to reach its data\n",
+			i);
+		return -EOPNOTSUPP;
+	}
+	rc = kmp_nd_write_info(kdev, i);
+	if (rc)
+		dev_err(kmp_device(kdev), "section %lu: its nvdimm info block cannot be read or written: %d\n",
+			i, rc);
+	return rc;
+}
+
 /**
- * kmp_devdax_create() - serve a self-hosted persistent section as device-dax
+ * kmp_devdax_create() - serve a persistent section as device-dax
  * @kdev: the device
- * @i: a section recorded KMP_META_SELF_HOSTED, out of the page allocator
+ * @i: a section recorded KMP_META_SELF_HOSTED or KMP_META_NAMESPACE, out
+ *	of the page allocator
  *
- * Queues the creation of the instance /dev/daxR.0 of a new dax region
- * covering the section after its carve-out, and of the link
- * kmem_pmem/section<i> to it (kmp_devdax_wait() waits for it). device_dax
- * must be loaded to bind it (udev loads it by its modalias). A creation
- * that fails says why.
+ * Queues the creation of the instance /dev/daxR.0: of the nvdimm namespace
+ * the section is (its info block written first if it has none), or of a new
+ * dax region covering a self-hosted section after its carve-out; and of the
+ * link kmem_pmem/section<i> to it (kmp_devdax_wait() waits for it).
+ * device_dax (and for a namespace nd_pmem and dax_pmem) must be loaded to
+ * bind it (udev loads them by their modaliases). A creation that fails says
+ * why.
  *
  * Context: process context, @kdev->lock held for writing.
  * Return: 0, or a negative errno: nothing will be created.
@@ -732,12 +834,16 @@ static int check_carve_out(struct kmp_dev *kdev, unsigned long i)
 int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
+	bool nvdimm = kdev->recorded[i] == KMP_META_NAMESPACE;
 	int rc;
 
 	lockdep_assert_held_write(&kdev->lock);
 	if (!o)
 		return 0;
-	rc = check_carve_out(kdev, i);
+	if (nvdimm)
+		rc = ready_namespace(kdev, i);
+	else
+		rc = check_carve_out(kdev, i);
 	if (rc)
 		return rc;
 	/*
@@ -749,7 +855,7 @@ int kmp_devdax_create(struct kmp_dev *kdev, unsigned long i)
 			 kdev->layout.section_size))
 		dev_warn(kmp_device(kdev), "section %lu has pages found poisoned while it was RAM: its device-dax instance does not refuse them\n",
 			 i);
-	if (!queue_op(o, KMP_DEVDAX_CREATE, i))
+	if (!queue_op(o, KMP_DEVDAX_CREATE, i, nvdimm))
 		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
 	return 0;
 }
@@ -832,7 +938,7 @@ static int start_drop(struct kmp_devdax_owner *o, unsigned long i,
 	mutex_unlock(&o->lock);
 	if (rc || queued)
 		return rc;
-	if (!queue_op(o, KMP_DEVDAX_DROP, i))
+	if (!queue_op(o, KMP_DEVDAX_DROP, i, false))
 		return READ_ONCE(o->dying) ? -ENODEV : -ENOMEM;
 	return 0;
 }
@@ -847,7 +953,7 @@ static int start_section_drop(struct kmp_dev *kdev, unsigned long i,
 	int rc;
 
 	lockdep_assert_held_write(&kdev->lock);
-	if (!kdev->devdax || kdev->recorded[i] != KMP_META_SELF_HOSTED)
+	if (!kdev->devdax || !kmp_meta_is_served(kdev->recorded[i]))
 		return 0;
 	rc = start_drop(kdev->devdax, i, why);
 	return rc ? rc : 1;
@@ -949,7 +1055,7 @@ void kmp_devdax_restore(struct kmp_dev *kdev)
 
 	down_write(&kdev->lock);
 	for (i = 0; i < kdev->layout.nr_sections; i++) {
-		if (kdev->recorded[i] != KMP_META_SELF_HOSTED ||
+		if (!kmp_meta_is_served(kdev->recorded[i]) ||
 		    kmp_get_state(kdev, i) != KMP_PERSISTENT)
 			continue;
 		n++;
@@ -1201,7 +1307,8 @@ u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev)
  */
 bool kmp_devdax_is_instance(struct device *dev)
 {
-	return dev->parent && dev->parent->driver == &kmp_section_driver.driver;
+	return (dev->parent && dev->parent->driver == &kmp_section_driver.driver) ||
+	       kmp_nd_is_ours(dev);
 }
 
 /**
@@ -1217,9 +1324,13 @@ int kmp_devdax_driver_register(void)
 	if (!kmp_devdax_wq)
 		return -ENOMEM;
 	rc = platform_driver_register(&kmp_section_driver);
-	if (rc)
+	if (rc) {
 		destroy_workqueue(kmp_devdax_wq);
-	return rc;
+		return rc;
+	}
+	if (persistent_devdax)
+		kmp_nd_bus_register();
+	return 0;
 }
 
 /**
@@ -1228,5 +1339,6 @@ int kmp_devdax_driver_register(void)
 void kmp_devdax_driver_unregister(void)
 {
 	destroy_workqueue(kmp_devdax_wq);
+	kmp_nd_bus_unregister();
 	platform_driver_unregister(&kmp_section_driver);
 }

@@ -181,7 +181,7 @@ static int record_section(struct kmp_dev *kdev, unsigned long i, u8 use)
 /* A move of a self-hosted section did not happen: serve it again. */
 static void serve_again(struct kmp_dev *kdev, unsigned long i, u8 use)
 {
-	if (use == KMP_META_SELF_HOSTED)
+	if (kmp_meta_is_served(use))
 		kmp_devdax_create(kdev, i);
 }
 
@@ -286,7 +286,7 @@ static int make_section_persistent(struct kmp_dev *kdev, unsigned long i)
 	 * move (kmp_devdax_create() said why; a rebind tries again). The
 	 * write waits for the instances at its end (kmp_make_persistent()).
 	 */
-	if (!rc && use == KMP_META_SELF_HOSTED)
+	if (!rc && kmp_meta_is_served(use))
 		kmp_devdax_create(kdev, i);
 	return rc;
 }

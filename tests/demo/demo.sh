@@ -63,7 +63,7 @@ if [[ ! -f $ko ]]; then
 	say "kmem_pmem.ko is not built (run 'make module'): the demo stops here."
 	exit 1
 fi
-modprobe dax
+modprobe -a dax libnvdimm
 run insmod "$ko" initial_mode=persistent
 sh_run "echo $dev > /sys/bus/dax/drivers/device_dax/unbind"
 sh_run "echo $dev > /sys/bus/dax/drivers/kmem_pmem/new_id"

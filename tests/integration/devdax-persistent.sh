@@ -5,7 +5,9 @@
 # Persistent sections as device-dax instances (persistent_devdax, the default; issue 12,
 # docs/design-persistent-devdax.md). A section made persistent is served by
 # the kernel's device_dax as /dev/daxR.0, with its struct pages in its own
-# first 2 MiB: node 0 spends (almost) no DRAM on it. A 2 MiB-aligned mapping
+# first MiBs: on 6.x an nvdimm namespace of kmem_pmem's bus (info block,
+# struct pages, data at 4 MiB), on 7.x self-hosted (data at 2 MiB); node 0
+# spends (almost) no DRAM on it. A 2 MiB-aligned mapping
 # takes one fault per 2 MiB; O_DIRECT read() from a file on ext4 lands in the
 # mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
 # MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
@@ -47,7 +49,7 @@ for s in 4 5 6 7; do
 	[[ -L $dir/section$s ]] || fail "no link kmem_pmem/section$s"
 	dax=$(basename "$(readlink "$dir/section$s")")
 	sys=/sys/bus/dax/devices/$dax
-	[[ $(cat "$sys/size") == $((size - 2 * 1024 * 1024)) ]] || fail "$dax size $(cat "$sys/size")"
+	[[ $(cat "$sys/size") == $((size - $(kmp_data_offset "$dev"))) ]] || fail "$dax size $(cat "$sys/size")"
 	[[ $(cat "$sys/align") == 2097152 ]] || fail "$dax align $(cat "$sys/align")"
 	[[ $(cat "$sys/target_node") == 1 ]] || fail "$dax target_node $(cat "$sys/target_node")"
 	[[ $(basename "$(readlink "$sys/driver")") == device_dax ]] || fail "$dax not bound to device_dax"

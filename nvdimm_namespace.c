@@ -24,6 +24,7 @@
 #include <linux/device.h>
 #include <linux/ioport.h>
 #include <linux/libnvdimm.h>
+#include <linux/kmod.h>
 #include <linux/mm.h>
 #include <linux/numa.h>
 #include <linux/random.h>
@@ -44,6 +45,7 @@ static struct nvdimm_bus_descriptor kmp_nd_desc = {
 };
 
 static struct nvdimm_bus *kmp_nd_bus;
+static bool kmp_nd_modules;	/* nd_pmem and dax_pmem were asked for */
 
 /**
  * kmp_nd_supported() - can sections become namespaces here?
@@ -131,6 +133,12 @@ struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid)
 	};
 	struct nd_region *region;
 
+	/* Their probes make the instance; udev would load them too late. */
+	if (!READ_ONCE(kmp_nd_modules)) {
+		request_module("nd_pmem");
+		request_module("dax_pmem");
+		WRITE_ONCE(kmp_nd_modules, true);
+	}
 	region = nvdimm_pmem_region_create(kmp_nd_bus, &desc);
 	if (region)
 		nd_synchronize();
@@ -141,7 +149,7 @@ struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid)
 static int find_instance(struct device *dev, void *found)
 {
 	if (dev->bus && !strcmp(dev->bus->name, "dax")) {
-		*(struct dev_dax **)found = to_dev_dax(dev);
+		*(struct dev_dax **)found = to_dev_dax(get_device(dev));
 		return 1;
 	}
 	return device_for_each_child(dev, found, find_instance);
@@ -153,8 +161,9 @@ static int find_instance(struct device *dev, void *found)
  *
  * It is below the nd_dax that claimed the region's namespace.
  *
- * Return: the instance, or NULL: libnvdimm made none (no valid info block,
- * dax_pmem not loaded, or its probe failed: it says why).
+ * Return: the instance, referenced (put_device()), or NULL: there is none
+ * (no valid info block, dax_pmem's probe failed and said why, or an admin
+ * disabled the region or namespace).
  */
 struct dev_dax *kmp_nd_region_instance(struct nd_region *region)
 {

@@ -87,7 +87,8 @@ static DEFINE_SPINLOCK(kmp_leaving_lock);
  * struct kmp_devdax_section - one section's instance
  * @pdev: self-hosted (entry 2): the platform device parenting its region
  * @region: namespace (entry 3): its region of our nvdimm bus
- * @dev_dax: the instance, valid while @pdev or @region is set
+ * @dev_dax: the instance, referenced, while @pdev or @region is set; NULL
+ *	when an admin disabled a namespace section's region or namespace
  * @want: the section should be served: a queued creation goes ahead
  * @dropping: killed, its unregistration queued and not finished yet
  * @nvdimm: @region is set, not @pdev
@@ -501,7 +502,7 @@ static void remove_instance(struct kmp_instance_parent *p)
 /*
  * Make section @i's instance and its parent: a namespace of our nvdimm bus
  * (@p->nvdimm) or a platform device with a region of its own.
- * Return: the instance, or an ERR_PTR (nothing is left behind).
+ * Return: the instance, referenced, or an ERR_PTR (nothing is left behind).
  */
 static struct dev_dax *new_instance(struct kmp_devdax_owner *o,
 				    unsigned long i,
@@ -530,7 +531,35 @@ static struct dev_dax *new_instance(struct kmp_devdax_owner *o,
 		platform_device_unregister(p->pdev);
 		return ERR_PTR(pd->rc);
 	}
+	get_device(&pd->dev_dax->dev);
 	return pd->dev_dax;
+}
+
+/* Let go of an instance of new_instance() and of its parent. */
+static void put_instance(struct kmp_instance_parent *p, struct dev_dax *dev_dax)
+{
+	remove_instance(p);
+	if (dev_dax)
+		put_device(&dev_dax->dev);
+}
+
+/*
+ * A namespace section's instance as it is now: an admin may have disabled
+ * its region or namespace (ndctl), which unregisters the instance we hold,
+ * and enabled it again, which makes another one. Called before anything
+ * decides from the instance (mapped? pages held?). Context: @o->lock held.
+ */
+static void refresh_instance(struct kmp_devdax_owner *o, unsigned long i)
+{
+	struct dev_dax *cur;
+
+	lockdep_assert_held(&o->lock);
+	if (!o->sd[i].nvdimm || !o->sd[i].region)
+		return;
+	cur = kmp_nd_region_instance(o->sd[i].region);
+	if (o->sd[i].dev_dax)
+		put_device(&o->sd[i].dev_dax->dev);
+	o->sd[i].dev_dax = cur;
 }
 
 /* Work: serve section @i, unless it is no longer wanted. */
@@ -557,7 +586,7 @@ static void create_section(struct kmp_devdax_owner *o, unsigned long i,
 			pr_err("%s: section %lu: no device-dax instance: %d\n",
 			       o->name, i, rc);
 		if (!IS_ERR(dev_dax))
-			remove_instance(&p);
+			put_instance(&p, dev_dax);
 		return;
 	}
 
@@ -577,7 +606,7 @@ static void create_section(struct kmp_devdax_owner *o, unsigned long i,
 	mutex_unlock(&o->lock);
 	/* Unbound or moved to volatile meanwhile: it goes at once. */
 	if (!go)
-		remove_instance(&p);
+		put_instance(&p, dev_dax);
 	else if (rc)
 		pr_warn("%s: section %lu: no link kmem_pmem/%s to %s: %d\n",
 			o->name, i, name, dev_name(&dev_dax->dev), rc);
@@ -587,11 +616,13 @@ static void create_section(struct kmp_devdax_owner *o, unsigned long i,
 static void drop_section(struct kmp_devdax_owner *o, unsigned long i)
 {
 	struct kmp_instance_parent p = { .nvdimm = o->sd[i].nvdimm };
+	struct dev_dax *dev_dax;
 	char name[32];
 
 	mutex_lock(&o->lock);
 	/* The union's members are both pointers: either reads the one set. */
 	p.pdev = o->sd[i].pdev;
+	dev_dax = o->sd[i].dev_dax;
 	o->sd[i].pdev = NULL;
 	o->sd[i].dev_dax = NULL;
 	if (p.pdev && !o->dying)
@@ -600,7 +631,7 @@ static void drop_section(struct kmp_devdax_owner *o, unsigned long i)
 	mutex_unlock(&o->lock);
 	/* devm: kill_dev_dax() (unmap), device_del(), the region. */
 	if (p.pdev)
-		remove_instance(&p);
+		put_instance(&p, dev_dax);
 	/* Only now are its struct pages gone: wait_dropped() may go on. */
 	smp_store_release(&o->sd[i].dropping, false);
 }
@@ -660,13 +691,15 @@ static void kmp_devdax_work(struct work_struct *work)
 static bool pages_held(struct kmp_devdax_owner *o, unsigned long i)
 {
 	u64 start = o->start + (u64)i * o->section_size;
-	unsigned long pfn = PHYS_PFN(o->sd[i].dev_dax->ranges[0].range.start);
 	unsigned long end = PHYS_PFN(start + o->section_size);
+	unsigned long pfn;
 	struct folio *folio;
 
 	device_lock_assert(&o->sd[i].dev_dax->dev);
+	/* Unregistered (its ranges freed) or never mapped: no pages. */
 	if (!o->sd[i].dev_dax->dev.driver)
 		return false;
+	pfn = PHYS_PFN(o->sd[i].dev_dax->ranges[0].range.start);
 	while (pfn < end) {
 		folio = page_folio(pfn_to_page(pfn));
 		if (folio_ref_count(folio) != 1)
@@ -720,6 +753,9 @@ static void kmp_devdax_teardown(struct work_struct *work)
 	unsigned long i;
 
 	for (i = 0; i < o->nr_sections; i++) {
+		mutex_lock(&o->lock);
+		refresh_instance(o, i);
+		mutex_unlock(&o->lock);
 		wait_pages_let_go(o, i);
 		drop_section(o, i);
 		WRITE_ONCE(o->progress, i + 1);
@@ -933,6 +969,8 @@ static int start_drop(struct kmp_devdax_owner *o, unsigned long i,
 
 	mutex_lock(&o->lock);
 	queued = o->sd[i].dropping;
+	if (!queued)
+		refresh_instance(o, i);
 	if (!queued && o->sd[i].dev_dax)
 		rc = kill_unless_busy(o, i, why);
 	mutex_unlock(&o->lock);

@@ -383,6 +383,26 @@ for s in $(kmp_expand "$persistent"); do
 done
 echo "$np sections left persistent by the killed move, each served"
 
+if kmp_namespaces; then
+	step "an admin disables and enables a section's nvdimm region (ndctl): the move checks the new instance"
+	s=$(kmp_expand "$(kmp_get "$dev" persistent)" | awk '{ print $1 }')
+	[[ -n $s ]] || kmp_set "$dev" persistent 3 || fail "making section 3 persistent failed"
+	s=${s:-3}
+	wait_for 30 test -L "$dir/section$s"
+	dax=$(basename "$(readlink "$dir/section$s")")
+	region=$(basename "$(dirname "$(dirname "$(readlink -f "/sys/bus/dax/devices/$dax")")")")
+	[[ $region == region* ]] || fail "/dev/$dax is not below an nvdimm region: $(readlink -f "/sys/bus/dax/devices/$dax")"
+	ndctl disable-region "$region" || fail "ndctl disable-region $region failed"
+	[[ ! -e /sys/bus/dax/devices/$dax ]] || fail "$dax is still there with $region disabled"
+	ndctl enable-region "$region" || fail "ndctl enable-region $region failed"
+	wait_for 30 test -c "/dev/$dax"
+	hold "$dax" map
+	expect_write_error EBUSY "$dir/volatile" "$s"
+	kill "$holder"; wait "$holder" 2> /dev/null || true
+	kmp_set "$dev" volatile "$s" || fail "making section $s volatile once unmapped failed"
+	echo "section $s ($region, /dev/$dax): refused while the re-enabled instance was mapped, moved after"
+fi
+
 step "back to volatile, unbind, rmmod"
 kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"
 kmp_unbind "$dev"

@@ -68,6 +68,11 @@ module_param(persistent_devdax, bool, 0444);
 MODULE_PARM_DESC(persistent_devdax,
 		 "Sections made persistent keep their struct pages in their first bytes and are served by device-dax as /dev/daxR.0 (default: on; off: the char device serves them)");
 
+bool persistent_namespaces = true;
+module_param(persistent_namespaces, bool, 0444);
+MODULE_PARM_DESC(persistent_namespaces,
+		 "Sections made persistent become nvdimm namespaces of kmem_pmem's own bus where the kernel allows it (6.x), as PMDK needs: data from 4 of 128 MiB (default: on; off: self-hosted, data from 2 MiB)");
+
 /* Every registration and unregistration of a section's platform device. */
 static struct workqueue_struct *kmp_devdax_wq;
 
@@ -224,8 +229,9 @@ static bool kmp_nd_usable(struct kmp_dev *kdev)
  * @i: the section, just scrubbed
  *
  * With persistent_devdax, and if no page of it is known poisoned (device-dax
- * would map such a page, the char device refuses it: EIO): an nvdimm
- * namespace of our own bus where this kernel allows it (kmp_nd_usable()),
+ * would map such a page, the char device refuses it: EIO): with
+ * persistent_namespaces an nvdimm namespace of our own bus where this
+ * kernel allows it (kmp_nd_usable()),
  * else self-hosted if the carve-out this kernel needs is the one the table
  * has for its other self-hosted sections (it becomes the table's if there
  * are none). Else the whole section is data.
@@ -246,7 +252,7 @@ u8 kmp_persistent_use(struct kmp_dev *kdev, unsigned long i)
 			 i);
 		return KMP_META_PERSISTENT;
 	}
-	if (kmp_nd_usable(kdev))
+	if (persistent_namespaces && kmp_nd_usable(kdev))
 		return KMP_META_NAMESPACE;
 	for (k = 0; k < kdev->layout.nr_sections; k++) {
 		if (k == i || kdev->recorded[k] != KMP_META_SELF_HOSTED ||

@@ -221,5 +221,5 @@ void check_module(struct check_result *r, bool module_loaded,
 	}
 	SET(r, value, "not loaded");
 	SET(r, message, "the kmem_pmem module is not loaded");
-	SET(r, fix, "modprobe kmem_pmem (or insmod kmem_pmem.ko from the build tree)");
+	SET(r, fix, "modprobe kmem_pmem (or, from the build tree, modprobe libnvdimm; insmod kmem_pmem.ko)");
 }

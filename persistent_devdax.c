@@ -845,7 +845,7 @@ static int ready_namespace(struct kmp_dev *kdev, unsigned long i)
 	int rc;
 
 	if (!kmp_nd_usable(kdev)) {
-		dev_err(kmp_device(kdev), "section %lu is an nvdimm namespace, which this kernel cannot serve below a kmem_pmem device (dax_regions, 7.x): boot a 6.x kernel to reach its data\n",
+		dev_err(kmp_device(kdev), "section %lu is an nvdimm namespace, which kmem_pmem cannot serve here (7.x's dax_regions, or no nvdimm bus or 2 MiB pages): its data stays; boot a 6.x kernel to reach it\n",
 			i);
 		return -EOPNOTSUPP;
 	}

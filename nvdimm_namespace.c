@@ -16,8 +16,7 @@
  * missing or damaged becomes a raw /dev/pmemN without struct pages, never
  * one with a DRAM memmap.
  *
- * libnvdimm holds kmem_pmem while one of its regions is bound (the
- * provider's module); unbind deletes them.
+ * kmem_pmem deletes its regions when a device is unbound (also at rmmod).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,9 +38,15 @@
 /* Exported by libnvdimm, declared only in its private nd-core.h. */
 void nd_synchronize(void);
 
+/*
+ * No .module: libnvdimm would hold kmem_pmem while a region of ours is
+ * bound, and rmmod (which unbinds every device first) would be refused while
+ * a namespace section is served. kmem_pmem deletes its regions itself before
+ * the bus goes: unbind tears every instance down and module exit drains the
+ * work queue that does it before it unregisters the bus.
+ */
 static struct nvdimm_bus_descriptor kmp_nd_desc = {
 	.provider_name = "kmem_pmem",
-	.module = THIS_MODULE,
 };
 
 static struct nvdimm_bus *kmp_nd_bus;

@@ -6,31 +6,17 @@
 # A section served as device-dax (the default for a section made persistent,
 # docs/design-persistent-devdax.md) keeps its data across a reboot: boot 1
 # makes section 10 persistent and writes through a mapping of its instance;
-# boot 2 (the version 2 table restored at bind) finds it served again and
+# boot 2 (the table restored at bind) finds it served again and
 # reads the data back (the instance appears in the background of the bind);
 # pmemctl names the instance.
 #
-# PMDK: Debian's unmodified libpmemobj makes a pool on the instance, and
-# after the reboot opens it and reads its note back. Its ndctl build sizes a
-# device-dax device through the nvdimm namespace it belongs to
-# (pmem2_device_dax_size()): on 6.x the section is a namespace of kmem_pmem's
-# nvdimm bus. On 7.x it is self-hosted (no namespace) and PMDK dereferences
-# NULL there, as for every device-dax instance not made by an nvdimm
-# namespace (hmem, CXL): that crash (SIGSEGV) is reported as the known
-# limitation there; anywhere else any failure fails the test.
+# PMDK on such a section: devdax-pmdk.
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
 
 dev=$(kmp_setup online_movable)
 kmp_online_all "$dev"
 dir=$(kmp_dir "$dev")
-pmdk=
-if [[ -e /usr/include/libpmemobj.h ]] && gcc -O2 -Wall -o /tmp/pmemobj_note tests/helpers/pmemobj_note.c -lpmemobj; then
-	pmdk=1
-fi
-if kmp_namespaces && [[ ! $pmdk ]]; then
-	fail "no libpmemobj to build tests/helpers/pmemobj_note.c with (make deps installs libpmemobj-dev)"
-fi
 
 # The bytes of the note at offset 64 MiB of an instance, or writes them.
 note_at() {
@@ -56,30 +42,6 @@ if [[ $KMP_BOOT == 1 ]]; then
 	note_at "/dev/$dax" "$note"
 	[[ $(note_at "/dev/$dax") == "$note" ]] || fail "the note does not read back"
 	echo "wrote '$note' at 64 MiB of /dev/$dax"
-	if kmp_namespaces; then
-		step "boot 1: ndctl sees /dev/$dax as a devdax namespace of kmem_pmem's nvdimm bus"
-		json=$(ndctl list -N -b kmem_pmem) || fail "ndctl list -N -b kmem_pmem failed"
-		jq -e --arg d "$dax" '[.. | objects | select(.mode? == "devdax") | .. | objects |
-			select(.chardev? == $d)] | length == 1' <<< "$json" >/dev/null ||
-			fail "ndctl does not list /dev/$dax as a devdax namespace: $json"
-		echo "$json" | jq -M -c '.[] | {dev, mode, size}'
-	fi
-	if [[ $pmdk ]]; then
-		step "boot 1: a libpmemobj pool on /dev/$dax"
-		rc=0
-		/tmp/pmemobj_note create "/dev/$dax" "$note" || rc=$?
-		if ((rc == 139)) && ! kmp_namespaces; then
-			echo "NOTE: libpmemobj crashed (SIGSEGV) on /dev/$dax, not a namespace on $(uname -r): the known PMDK limitation above"
-		elif ((rc)); then
-			fail "libpmemobj could not create a pool on /dev/$dax (exit $rc)"
-		else
-			touch "$KMP_OUT/pool"
-			echo "pool created on /dev/$dax"
-		fi
-		# The pool's first bytes are elsewhere; the note at 64 MiB may be
-		# in its heap: write it again.
-		note_at "/dev/$dax" "$note"
-	fi
 else
 	step "boot 2: the table restored, section 10 served again, its data there"
 	[[ $(kmp_get "$dev" metadata) == ok ]] || fail "metadata reads '$(kmp_get "$dev" metadata)'"
@@ -94,11 +56,6 @@ else
 	jq -e --arg d "$dax" '.section_detail[10].device == $d' <<< "$json" >/dev/null ||
 		fail "pmemctl status -v --json does not name /dev/$dax for section 10"
 	echo "pmemctl names section 10's device: $dax"
-	if [[ -e $KMP_OUT/pool ]]; then
-		/tmp/pmemobj_note read "/dev/$dax" || fail "libpmemobj cannot open the pool after reboot"
-	elif kmp_namespaces; then
-		fail "boot 1 made no libpmemobj pool"
-	fi
 	kmp_set "$dev" volatile 10 || fail "making section 10 volatile failed"
 	kmp_unbind "$dev"
 	rmmod kmem_pmem || fail "rmmod failed"

@@ -28,6 +28,7 @@
  * Pure logic: built into the module and into the userspace unit tests.
  */
 #include "dax_info_block.h"
+#include "metadata_format.h"
 
 #ifndef __KERNEL__
 #include <string.h>
@@ -47,24 +48,6 @@ enum {
 	OFF_PAGE_SIZE = 88, OFF_STRUCT_SIZE = 92, HEAD = 94, OFF_CHECKSUM = 4088,
 };
 
-static void put(u8 *p, u64 v, int bytes)
-{
-	int i;
-
-	for (i = 0; i < bytes; i++)
-		p[i] = v >> (8 * i);
-}
-
-static u64 get(const u8 *p, int bytes)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = bytes - 1; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /**
  * kmp_dax_info_dataoff() - where the data of a namespace starts
  * @ns_size: bytes of the namespace (a section)
@@ -83,15 +66,7 @@ u64 kmp_dax_info_dataoff(u64 ns_size, u64 align, u32 page_size)
 /* nd_sb_checksum(): Fletcher-64 over 32-bit words, its own field as 0. */
 static u64 checksum(const u8 *buf)
 {
-	u64 lo = 0, hi = 0;
-	int i;
-
-	for (i = 0; i < KMP_DAX_INFO_SIZE; i += 4) {
-		if (i < OFF_CHECKSUM || i >= OFF_CHECKSUM + 8)
-			lo = (u32)(lo + get(buf + i, 4));
-		hi = (u32)(hi + lo);
-	}
-	return hi << 32 | lo;
+	return kmp_fletcher64_zeroed(buf, KMP_DAX_INFO_SIZE, OFF_CHECKSUM);
 }
 
 /* The fields before the padding: HEAD bytes, the uuid from @uuid. */
@@ -102,14 +77,14 @@ static void head(u8 *h, u64 ns_size, u64 align, u32 page_size, const u8 *uuid)
 	memset(h, 0, HEAD);
 	memcpy(h + OFF_SIG, SIG, 16);
 	memcpy(h + OFF_UUID, uuid, 16);
-	put(h + OFF_MAJOR, 1, 2);
-	put(h + OFF_MINOR, 4, 2);
-	put(h + OFF_DATAOFF, dataoff, 8);
-	put(h + OFF_NPFNS, (ns_size - dataoff) / page_size, 8);
-	put(h + OFF_MODE, MODE_PMEM, 4);
-	put(h + OFF_ALIGN, align, 4);
-	put(h + OFF_PAGE_SIZE, page_size, 4);
-	put(h + OFF_STRUCT_SIZE, PAGE_STRUCT, 2);
+	kmp_put_le(h + OFF_MAJOR, 1, 2);
+	kmp_put_le(h + OFF_MINOR, 4, 2);
+	kmp_put_le(h + OFF_DATAOFF, dataoff, 8);
+	kmp_put_le(h + OFF_NPFNS, (ns_size - dataoff) / page_size, 8);
+	kmp_put_le(h + OFF_MODE, MODE_PMEM, 4);
+	kmp_put_le(h + OFF_ALIGN, align, 4);
+	kmp_put_le(h + OFF_PAGE_SIZE, page_size, 4);
+	kmp_put_le(h + OFF_STRUCT_SIZE, PAGE_STRUCT, 2);
 }
 
 /**
@@ -125,7 +100,7 @@ void kmp_dax_info_encode(u8 *buf, u64 ns_size, u64 align, u32 page_size,
 {
 	memset(buf, 0, KMP_DAX_INFO_SIZE);
 	head(buf, ns_size, align, page_size, uuid);
-	put(buf + OFF_CHECKSUM, checksum(buf), 8);
+	kmp_put_le(buf + OFF_CHECKSUM, checksum(buf), 8);
 }
 
 /**
@@ -148,7 +123,7 @@ bool kmp_dax_info_matches(const u8 *buf, u64 ns_size, u64 align,
 	int i;
 
 	head(want, ns_size, align, page_size, buf + OFF_UUID);
-	if (memcmp(want, buf, HEAD) || get(buf + OFF_CHECKSUM, 8) != checksum(buf))
+	if (memcmp(want, buf, HEAD) || kmp_get_le(buf + OFF_CHECKSUM, 8) != checksum(buf))
 		return false;
 	for (i = HEAD; i < OFF_CHECKSUM; i++)
 		if (buf[i])

@@ -225,7 +225,6 @@ bool kmp_devdax_is_instance(struct device *dev);
 /* nvdimm_namespace.c: persistent sections as nvdimm namespaces of our bus */
 struct nd_region;
 bool kmp_nd_supported(void);
-u64 kmp_nd_data_offset(u64 section_size);
 int kmp_nd_write_info(struct kmp_dev *kdev, unsigned long i);
 struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid);
 struct dev_dax *kmp_nd_region_instance(struct nd_region *region);

@@ -65,24 +65,6 @@
 #define OFF_CHECKSUM	88
 #define OFF_MEMMAP	96
 
-static void put_le(u8 *p, u64 v, int bytes)
-{
-	int i;
-
-	for (i = 0; i < bytes; i++)
-		p[i] = (u8)(v >> (8 * i));
-}
-
-static u64 get_le(const u8 *p, int bytes)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 0; i < bytes; i++)
-		v |= (u64)p[i] << (8 * i);
-	return v;
-}
-
 static u64 table_size(u64 nr_sections)
 {
 	return (nr_sections + KMP_META_ALIGN - 1) / KMP_META_ALIGN * KMP_META_ALIGN;
@@ -147,7 +129,7 @@ static void fletcher_add(struct fletcher *f, const u8 *buf, u64 len)
 	u64 i;
 
 	for (i = 0; i + 4 <= len; i += 4) {
-		f->lo += (u32)get_le(buf + i, 4);
+		f->lo += (u32)kmp_get_le(buf + i, 4);
 		f->hi += f->lo;
 	}
 }
@@ -164,6 +146,28 @@ u64 kmp_fletcher64(const u8 *buf, u64 len)
 	struct fletcher f = { 0, 0 };
 
 	fletcher_add(&f, buf, len);
+	return f.hi << 32 | f.lo;
+}
+
+/**
+ * kmp_fletcher64_zeroed() - kmp_fletcher64() with a checksum field as zero
+ * @buf: data, a multiple of 4 bytes long
+ * @len: bytes
+ * @field: offset of the 8-byte checksum field inside @buf, 4-byte aligned
+ *
+ * How the table and the kernel's info blocks (nd_sb_checksum()) sum
+ * themselves: their own checksum field counts as zero.
+ *
+ * Return: the checksum.
+ */
+u64 kmp_fletcher64_zeroed(const u8 *buf, u64 len, u64 field)
+{
+	static const u8 zero[8];
+	struct fletcher f = { 0, 0 };
+
+	fletcher_add(&f, buf, field);
+	fletcher_add(&f, zero, sizeof(zero));
+	fletcher_add(&f, buf + field + 8, len - field - 8);
 	return f.hi << 32 | f.lo;
 }
 
@@ -205,18 +209,18 @@ void kmp_meta_encode(const struct kmp_meta *meta, const u8 *table, u8 *buf)
 	memset(buf, 0, size);
 	memcpy(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN);
 	memcpy(buf + OFF_UUID, meta->uuid, sizeof(meta->uuid));
-	put_le(buf + OFF_VERSION, version, 4);
+	kmp_put_le(buf + OFF_VERSION, version, 4);
 	if (version >= KMP_META_VERSION_SELF_HOSTED)
-		put_le(buf + OFF_MEMMAP, meta->memmap_bytes, 8);
-	put_le(buf + OFF_HDR_SIZE, KMP_META_HDR_SIZE, 4);
-	put_le(buf + OFF_SEQ, meta->seq, 8);
-	put_le(buf + OFF_DEV_SIZE, meta->device_size, 8);
-	put_le(buf + OFF_SEC_SIZE, meta->section_size, 8);
-	put_le(buf + OFF_FIRST, meta->first_section, 8);
-	put_le(buf + OFF_NR, meta->nr_sections, 8);
-	put_le(buf + OFF_TABLE_SIZE, table_size(meta->nr_sections), 8);
+		kmp_put_le(buf + OFF_MEMMAP, meta->memmap_bytes, 8);
+	kmp_put_le(buf + OFF_HDR_SIZE, KMP_META_HDR_SIZE, 4);
+	kmp_put_le(buf + OFF_SEQ, meta->seq, 8);
+	kmp_put_le(buf + OFF_DEV_SIZE, meta->device_size, 8);
+	kmp_put_le(buf + OFF_SEC_SIZE, meta->section_size, 8);
+	kmp_put_le(buf + OFF_FIRST, meta->first_section, 8);
+	kmp_put_le(buf + OFF_NR, meta->nr_sections, 8);
+	kmp_put_le(buf + OFF_TABLE_SIZE, table_size(meta->nr_sections), 8);
 	memcpy(buf + KMP_META_HDR_SIZE, table, meta->nr_sections);
-	put_le(buf + OFF_CHECKSUM, kmp_fletcher64(buf, size), 8);
+	kmp_put_le(buf + OFF_CHECKSUM, kmp_fletcher64(buf, size), 8);
 }
 
 /* Is the whole header page zero, as on media never written? */
@@ -258,10 +262,8 @@ static bool geometry_possible(u64 device_size, u64 section_size, u64 first,
 enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 				      struct kmp_meta *meta)
 {
-	struct fletcher f = { 0, 0 };
-	u64 nr, tsize, size, sum, i, version;
+	u64 nr, tsize, size, i, version;
 	u8 max_entry;
-	u8 zero[8] = { 0 };
 
 	if (buf_size < KMP_META_HDR_SIZE)
 		return KMP_META_BAD_SIZE;
@@ -269,28 +271,25 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 		return KMP_META_BLANK;
 	if (memcmp(buf + OFF_SIG, KMP_META_SIG, KMP_META_SIG_LEN))
 		return KMP_META_FOREIGN;
-	version = get_le(buf + OFF_VERSION, 4);
+	version = kmp_get_le(buf + OFF_VERSION, 4);
 	if (version < KMP_META_VERSION || version > KMP_META_VERSION_NAMESPACE ||
-	    get_le(buf + OFF_HDR_SIZE, 4) != KMP_META_HDR_SIZE)
+	    kmp_get_le(buf + OFF_HDR_SIZE, 4) != KMP_META_HDR_SIZE)
 		return KMP_META_BAD_VERSION;
 	/* Each version adds one entry value. */
 	max_entry = KMP_META_VOLATILE + version - KMP_META_VERSION;
 
 	/* Bound the count by the buffer first: table_size() wraps near 2^64. */
-	nr = get_le(buf + OFF_NR, 8);
+	nr = kmp_get_le(buf + OFF_NR, 8);
 	if (nr > buf_size - KMP_META_HDR_SIZE)
 		return KMP_META_BAD_SIZE;
-	tsize = get_le(buf + OFF_TABLE_SIZE, 8);
+	tsize = kmp_get_le(buf + OFF_TABLE_SIZE, 8);
 	size = KMP_META_HDR_SIZE + tsize;
 	if (tsize != table_size(nr) || size > buf_size)
 		return KMP_META_BAD_SIZE;
 
 	/* Checksum with its own field counted as zero. */
-	fletcher_add(&f, buf, OFF_CHECKSUM);
-	fletcher_add(&f, zero, sizeof(zero));
-	fletcher_add(&f, buf + OFF_CHECKSUM + 8, size - OFF_CHECKSUM - 8);
-	sum = f.hi << 32 | f.lo;
-	if (sum != get_le(buf + OFF_CHECKSUM, 8))
+	if (kmp_fletcher64_zeroed(buf, size, OFF_CHECKSUM) !=
+	    kmp_get_le(buf + OFF_CHECKSUM, 8))
 		return KMP_META_BAD_CHECKSUM;
 
 	for (i = 0; i < nr; i++)
@@ -301,11 +300,11 @@ enum kmp_meta_verdict kmp_meta_decode(const u8 *buf, u64 buf_size,
 	meta->version = version;
 	meta->memmap_bytes = 0;
 	if (version >= KMP_META_VERSION_SELF_HOSTED)
-		meta->memmap_bytes = get_le(buf + OFF_MEMMAP, 8);
-	meta->seq = get_le(buf + OFF_SEQ, 8);
-	meta->device_size = get_le(buf + OFF_DEV_SIZE, 8);
-	meta->section_size = get_le(buf + OFF_SEC_SIZE, 8);
-	meta->first_section = get_le(buf + OFF_FIRST, 8);
+		meta->memmap_bytes = kmp_get_le(buf + OFF_MEMMAP, 8);
+	meta->seq = kmp_get_le(buf + OFF_SEQ, 8);
+	meta->device_size = kmp_get_le(buf + OFF_DEV_SIZE, 8);
+	meta->section_size = kmp_get_le(buf + OFF_SEC_SIZE, 8);
+	meta->first_section = kmp_get_le(buf + OFF_FIRST, 8);
 	meta->nr_sections = nr;
 	if (!geometry_possible(meta->device_size, meta->section_size,
 			       meta->first_section, nr))

@@ -104,5 +104,6 @@ bool kmp_meta_signed(enum kmp_meta_verdict verdict);
 int kmp_meta_pick(enum kmp_meta_verdict a, u64 seq_a,
 		  enum kmp_meta_verdict b, u64 seq_b);
 u64 kmp_fletcher64(const u8 *buf, u64 len);
+u64 kmp_fletcher64_zeroed(const u8 *buf, u64 len, u64 field);
 
 #endif /* KMP_METADATA_FORMAT_H */

@@ -64,17 +64,6 @@ bool kmp_nd_supported(void)
 }
 
 /**
- * kmp_nd_data_offset() - where the data of a namespace section starts
- * @section_size: bytes per section
- *
- * Return: the info block's dataoff (4 MiB of 128 MiB).
- */
-u64 kmp_nd_data_offset(u64 section_size)
-{
-	return kmp_dax_info_dataoff(section_size, PMD_SIZE, PAGE_SIZE);
-}
-
-/**
  * kmp_nd_write_info() - give a section the info block it needs
  * @kdev: the device
  * @i: a section recorded KMP_META_NAMESPACE, out of the page allocator

@@ -37,7 +37,7 @@ served() {
 	wait_for 30 test -c "/dev/$dax"
 	path=$(readlink -f "/sys/bus/dax/devices/$dax")
 	if [[ $2 == namespace ]]; then
-		want=$((size - (4 << 20)))
+		want=$((size - $(kmp_data_offset "$dev")))
 		[[ $path == */ndbus*/region*/* ]] || fail "section $1 ($dax) is not a namespace: $path"
 	else
 		want=$((size - (2 << 20)))

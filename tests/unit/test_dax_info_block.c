@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-// unit-sources: dax_info_block.c
+// unit-sources: dax_info_block.c metadata_format.c section_layout.c
 /*
  * The DAX info block kmem_pmem writes into a section it makes an nvdimm
  * namespace, checked against what the kernel's nd_pfn_init() writes and

@@ -222,12 +222,20 @@ u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev);
 void kmp_devdax_release_claim(struct resource *res);
 bool kmp_devdax_is_instance(struct device *dev);
 
+/* dax_region_tree.c: kmem_pmem's dax regions and 7.x's dax_regions */
+int kmp_dax_region_park_bound(struct resource *res, struct resource **home);
+void kmp_dax_region_unpark_bound(struct resource *res, struct resource *home);
+int kmp_dax_region_park_section(struct resource *res);
+int kmp_dax_region_trees_init(void);
+void kmp_dax_region_trees_exit(void);
+
 /* nvdimm_namespace.c: persistent sections as nvdimm namespaces of our bus */
 struct nd_region;
 bool kmp_nd_supported(void);
 int kmp_nd_write_info(struct kmp_dev *kdev, unsigned long i);
 struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid);
 struct dev_dax *kmp_nd_region_instance(struct nd_region *region);
+int kmp_nd_region_park(struct nd_region *region);
 void kmp_nd_region_delete(struct nd_region *region);
 bool kmp_nd_is_ours(struct device *dev);
 void kmp_nd_bus_register(void);

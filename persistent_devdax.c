@@ -76,14 +76,6 @@ MODULE_PARM_DESC(persistent_namespaces,
 /* Every registration and unregistration of a section's platform device. */
 static struct workqueue_struct *kmp_devdax_wq;
 
-/*
- * 7.x's dax core keeps every region's range in one resource tree
- * (dax_regions, bus.c) where ours would overlap the region of the device we
- * are bound to: each section's region is parked here instead (see
- * alloc_section_region()). The dax core releases it from here.
- */
-static struct resource kmp_parked = DEFINE_RES_MEM_NAMED(0, -1, "kmem_pmem dax regions");
-
 /* Owners whose instances are still going away, for kmp_devdax_defer_probe(). */
 static LIST_HEAD(kmp_leaving);
 static DEFINE_SPINLOCK(kmp_leaving_lock);
@@ -119,6 +111,7 @@ struct kmp_devdax_section {
  *	unregister_dev_dax() holds dax_region_rwsem): remove must not wait
  * @dev: the bound device, for the sysfs links; only while !@dying
  * @region_res: the resource of the bound device's dax region
+ * @region_home: where it was before kmp_devdax_attach() parked it
  * @name: the bound device's name, for messages
  * @start: physical address of section 0
  * @section_size: bytes per section
@@ -145,6 +138,7 @@ struct kmp_devdax_owner {
 	bool core_deleting;
 	struct device *dev;
 	struct resource *region_res;
+	struct resource *region_home;
 	char name[32];
 	u64 start;
 	u64 section_size;
@@ -209,18 +203,10 @@ u64 kmp_memmap_bytes(struct kmp_dev *kdev)
 		     PMD_SIZE);
 }
 
-/*
- * Can sections of @kdev become nvdimm namespaces? Not where the dax core
- * keeps every dax region's range in one tree (7.x: dax_regions, where the
- * bound device's region is): dax_pmem's region for the namespace would
- * overlap it and its probe fails ("dax_region resource conflict"), and
- * alloc_section_region()'s way around that cannot reach into dax_pmem's
- * probe.
- */
+/* Can sections of @kdev become nvdimm namespaces? */
 static bool kmp_nd_usable(struct kmp_dev *kdev)
 {
-	return kmp_nd_supported() && kdev->devdax &&
-	       !kdev->dev_dax->region->res.parent;
+	return kmp_nd_supported() && kdev->devdax;
 }
 
 /**
@@ -302,54 +288,22 @@ static void init_pgmap(struct dev_pagemap *pgmap, u64 start, u64 size,
 	pgmap->flags = PGMAP_ALTMAP_VALID;
 }
 
-/* Move @res (with its children) under @to. */
-static int move_resource(struct resource *res, struct resource *to)
-{
-	release_resource(res);
-	return request_resource(to, res);
-}
-
 /*
- * alloc_dax_region(), made to fit 7.x's tree of dax region ranges
- * (dax_regions): the region of the bound device covers all of our
- * sections, and alloc_dax_region() refuses an overlap ("dax_region resource
- * conflict"). So that region yields its range for the call, the new region
- * goes to kmp_parked at once, and the bound device's region gets its range
- * back: outside this critical section it is always in its tree, where the
- * dax core releases it when the device goes (its remove excludes this one
- * with @o->lock, and sets @o->dying). Nothing uses the bound region
- * meanwhile: its only instance is bound to kmem_pmem. Older kernels have no
- * such tree (the resources have no parent): nothing to do. This touches a
- * private structure (struct dax_region); the upstream-shaped fix is a dax
- * bus helper for a provider that subdivides a region it owns.
+ * alloc_dax_region() for a self-hosted section; on 7.x the region then
+ * leaves dax_regions (dax_region_tree.c). Context: @parent's probe.
  */
 static struct dax_region *alloc_section_region(struct device *parent,
 					       struct kmp_section_pdata *pd,
 					       int id, struct range *range,
 					       unsigned int align)
 {
-	struct kmp_devdax_owner *o = pd->owner;
-	struct resource *from = NULL;
-	struct dax_region *dax_region = NULL;
+	struct dax_region *dax_region;
 
-	mutex_lock(&o->lock);
-	if (o->dying)
-		goto out;
-	if (o->region_res->parent) {
-		from = o->region_res->parent;
-		release_resource(o->region_res);
-	}
 	dax_region = alloc_dax_region(parent, id, range, pd->nid, align,
 				      IORESOURCE_DAX_STATIC);
-	if (dax_region && dax_region->res.parent &&
-	    move_resource(&dax_region->res, &kmp_parked))
-		pr_err("%s: cannot park the dax region %pR\n", o->name,
-		       &dax_region->res);
-	if (from && request_resource(from, o->region_res))
-		pr_err("%s: cannot give the dax region %pR its range back\n",
-		       o->name, o->region_res);
-out:
-	mutex_unlock(&o->lock);
+	if (dax_region && kmp_dax_region_park_section(&dax_region->res))
+		pr_err("%s: cannot move the dax region %pR out of the dax core's tree\n",
+		       pd->owner->name, &dax_region->res);
 	return dax_region;
 }
 
@@ -522,6 +476,9 @@ static struct dev_dax *new_instance(struct kmp_devdax_owner *o,
 		p->region = kmp_nd_region_create(start, o->section_size, o->nid);
 		if (!p->region)
 			return ERR_PTR(-ENOMEM);
+		if (kmp_nd_region_park(p->region))
+			pr_err("%s: section %lu: cannot move its dax region out of the dax core's tree\n",
+			       o->name, i);
 		dev_dax = kmp_nd_region_instance(p->region);
 		if (!dev_dax) {
 			kmp_nd_region_delete(p->region);
@@ -1138,6 +1095,9 @@ int kmp_devdax_attach(struct kmp_dev *kdev)
 	INIT_WORK(&o->teardown, kmp_devdax_teardown);
 	o->dev = kmp_device(kdev);
 	o->region_res = &kdev->dev_dax->region->res;
+	if (kmp_dax_region_park_bound(o->region_res, &o->region_home))
+		dev_warn(o->dev, "its dax region %pR cannot leave the dax core's tree: no section can become persistent\n",
+			 o->region_res);
 	strscpy(o->name, kdev->name, sizeof(o->name));
 	o->start = kdev->layout.start;
 	o->section_size = kdev->layout.section_size;
@@ -1208,6 +1168,7 @@ static void wait_torn_down(struct kmp_devdax_owner *o)
 void kmp_devdax_detach(struct kmp_dev *kdev)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
+	struct resource *region_res;
 	unsigned long i;
 
 	if (!o)
@@ -1215,6 +1176,7 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	kmp_devdax_stop(kdev);
 	mutex_lock(&o->lock);
 	o->dev = NULL;
+	region_res = o->region_res;
 	o->region_res = NULL;
 	for (i = 0; i < o->nr_sections; i++) {
 		o->sd[i].want = false;
@@ -1230,6 +1192,8 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	queue_work(kmp_devdax_wq, &o->teardown);
 	if (!READ_ONCE(o->core_deleting))
 		wait_torn_down(o);
+	/* Its sections' regions are out of dax_regions (or gone). */
+	kmp_dax_region_unpark_bound(region_res, o->region_home);
 
 	spin_lock(&kmp_state_lock);
 	kdev->devdax = NULL;
@@ -1364,12 +1328,18 @@ int kmp_devdax_driver_register(void)
 {
 	int rc;
 
+	rc = kmp_dax_region_trees_init();
+	if (rc)
+		return rc;
 	kmp_devdax_wq = alloc_ordered_workqueue("kmem_pmem_devdax", 0);
-	if (!kmp_devdax_wq)
+	if (!kmp_devdax_wq) {
+		kmp_dax_region_trees_exit();
 		return -ENOMEM;
+	}
 	rc = platform_driver_register(&kmp_section_driver);
 	if (rc) {
 		destroy_workqueue(kmp_devdax_wq);
+		kmp_dax_region_trees_exit();
 		return rc;
 	}
 	if (persistent_devdax)
@@ -1385,4 +1355,5 @@ void kmp_devdax_driver_unregister(void)
 	destroy_workqueue(kmp_devdax_wq);
 	kmp_nd_bus_unregister();
 	platform_driver_unregister(&kmp_section_driver);
+	kmp_dax_region_trees_exit();
 }

@@ -50,7 +50,7 @@ matrix_tests=(
 	driver-online-policy	# the kernel's auto-online policy "online"
 	pmemctl-setup-scale	# setup and boot keep device_dax off: the dax bus
 	devdax-persistent	# persistent_devdax=1: the dax core differs (6.8+ rwsem, 7.x region tree)
-	devdax-pmdk		# PMDK on a namespace section (6.x); SKIP on 7.x
+	devdax-pmdk		# PMDK on a namespace section
 )
 KVER=${KVER:-$(scripts/kver.sh)} || exit 2
 export KVER

@@ -5,13 +5,12 @@
 # The two kinds of device-dax sections in one table
 # (docs/design-persistent-devdax.md): section 10 made persistent with
 # persistent_namespaces=0 is self-hosted (data from 2 MiB, entry 2, as a
-# 7.x kernel or an older kmem_pmem makes it); reloaded with the default,
+# kmem_pmem before namespaces made it); reloaded with the default,
 # kmem_pmem serves it so again, data in place, and makes section 11 an nvdimm
 # namespace (data from 4 MiB, entry 3: table version 3); a rebind serves
 # both, each with its data where it was written.
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
-kmp_namespaces || skip "$(uname -r) makes no namespaces (7.x: dax_regions)"
 
 dev=$(kmp_setup online_movable persistent_namespaces=0)
 kmp_online_all "$dev"

@@ -5,9 +5,8 @@
 # Persistent sections as device-dax instances (persistent_devdax, the default; issue 12,
 # docs/design-persistent-devdax.md). A section made persistent is served by
 # the kernel's device_dax as /dev/daxR.0, with its struct pages in its own
-# first MiBs: on 6.x an nvdimm namespace of kmem_pmem's bus (info block,
-# struct pages, data at 4 MiB), on 7.x self-hosted (data at 2 MiB); node 0
-# spends (almost) no DRAM on it. A 2 MiB-aligned mapping
+# first MiBs: an nvdimm namespace of kmem_pmem's bus (info block, struct
+# pages, data at 4 MiB); node 0 spends (almost) no DRAM on it. A 2 MiB-aligned mapping
 # takes one fault per 2 MiB; O_DIRECT read() from a file on ext4 lands in the
 # mapping (get_user_pages works: the char device's pfn mappings give EFAULT);
 # MAP_PRIVATE is refused; a mapped section cannot be made volatile (EBUSY)
@@ -383,25 +382,23 @@ for s in $(kmp_expand "$persistent"); do
 done
 echo "$np sections left persistent by the killed move, each served"
 
-if kmp_namespaces; then
-	step "an admin disables and enables a section's nvdimm region (ndctl): the move checks the new instance"
-	s=$(kmp_expand "$(kmp_get "$dev" persistent)" | awk '{ print $1 }')
-	[[ -n $s ]] || kmp_set "$dev" persistent 3 || fail "making section 3 persistent failed"
-	s=${s:-3}
-	wait_for 30 test -L "$dir/section$s"
-	dax=$(basename "$(readlink "$dir/section$s")")
-	region=$(basename "$(dirname "$(dirname "$(readlink -f "/sys/bus/dax/devices/$dax")")")")
-	[[ $region == region* ]] || fail "/dev/$dax is not below an nvdimm region: $(readlink -f "/sys/bus/dax/devices/$dax")"
-	ndctl disable-region "$region" || fail "ndctl disable-region $region failed"
-	[[ ! -e /sys/bus/dax/devices/$dax ]] || fail "$dax is still there with $region disabled"
-	ndctl enable-region "$region" || fail "ndctl enable-region $region failed"
-	wait_for 30 test -c "/dev/$dax"
-	hold "$dax" map
-	expect_write_error EBUSY "$dir/volatile" "$s"
-	kill "$holder"; wait "$holder" 2> /dev/null || true
-	kmp_set "$dev" volatile "$s" || fail "making section $s volatile once unmapped failed"
-	echo "section $s ($region, /dev/$dax): refused while the re-enabled instance was mapped, moved after"
-fi
+step "an admin disables and enables a section's nvdimm region (ndctl): the move checks the new instance"
+s=$(kmp_expand "$(kmp_get "$dev" persistent)" | awk '{ print $1 }')
+[[ -n $s ]] || kmp_set "$dev" persistent 3 || fail "making section 3 persistent failed"
+s=${s:-3}
+wait_for 30 test -L "$dir/section$s"
+dax=$(basename "$(readlink "$dir/section$s")")
+region=$(basename "$(dirname "$(dirname "$(readlink -f "/sys/bus/dax/devices/$dax")")")")
+[[ $region == region* ]] || fail "/dev/$dax is not below an nvdimm region: $(readlink -f "/sys/bus/dax/devices/$dax")"
+ndctl disable-region "$region" || fail "ndctl disable-region $region failed"
+[[ ! -e /sys/bus/dax/devices/$dax ]] || fail "$dax is still there with $region disabled"
+ndctl enable-region "$region" || fail "ndctl enable-region $region failed"
+wait_for 30 test -c "/dev/$dax"
+hold "$dax" map
+expect_write_error EBUSY "$dir/volatile" "$s"
+kill "$holder"; wait "$holder" 2> /dev/null || true
+kmp_set "$dev" volatile "$s" || fail "making section $s volatile once unmapped failed"
+echo "section $s ($region, /dev/$dax): refused while the re-enabled instance was mapped, moved after"
 
 step "back to volatile, unbind, rmmod"
 kmp_set "$dev" volatile 0-30 || fail "making every section volatile failed"

@@ -10,12 +10,9 @@
 # open the pool and read the note back. PMDK's ndctl build finds a
 # device-dax device's size through the nvdimm namespace it belongs to
 # (pmem2_device_dax_size()) and dereferences NULL on one without (hmem,
-# CXL, a self-hosted section): 7.x makes self-hosted sections (its dax
-# core's dax_regions refuses a namespace's dax region inside kmem_pmem's
-# device), so the test cannot apply there.
+# CXL, a self-hosted section).
 . tests/lib/guest.sh
 . tests/lib/kmp.sh
-kmp_namespaces || skip "$(uname -r) makes persistent sections self-hosted, not nvdimm namespaces (7.x's dax_regions): PMDK's ndctl build crashes on device-dax without a namespace"
 gcc -O2 -Wall -o /tmp/pmemobj_note tests/helpers/pmemobj_note.c -lpmemobj ||
 	fail "cannot build tests/helpers/pmemobj_note.c against libpmemobj (make deps installs libpmemobj-dev)"
 

@@ -122,7 +122,6 @@ kmp_auto_online() {
 #   kmp_check_pattern DEV ID... does each section's data hold its pattern?
 #   kmp_check_zero DEV ID...    is every byte of each section's data zero?
 #   kmp_count_text DEV TEXT ID... occurrences of TEXT per section's data
-#   kmp_namespaces              are persistent sections nvdimm namespaces here?
 #   kmp_data_offset DEV         bytes before the data of a section made persistent
 #   kmp_carve_out DEV ID        bytes before the data of self-hosted section ID
 #   kmp_check_kept DEV CARVE ID... after init-keep: does each formerly
@@ -163,25 +162,13 @@ kmp_check_zero() {
 	_kmp_bytes zero "$@"
 }
 
-# kmp_namespaces: does this kernel make persistent sections nvdimm
-# namespaces of kmem_pmem's bus (docs/design-persistent-devdax.md)? Not 7.x:
-# its dax core's one tree of dax regions (dax_regions) refuses dax_pmem's
-# region inside kmem_pmem's device; they are self-hosted there.
-kmp_namespaces() {
-	[[ $(uname -r) != 7.* ]]
-}
-
 # kmp_data_offset DEV: bytes before the data of a section made persistent
-# now: a namespace's info block and struct pages (as nd_pfn_init() lays
-# them out), or a self-hosted section's struct pages; 64 bytes each.
+# now, an nvdimm namespace: its info block and struct pages (64 bytes
+# each), as nd_pfn_init() lays them out.
 kmp_data_offset() {
 	local size pmd=$((2 << 20))
 	size=$(kmp_get "$1" section_size)
-	if kmp_namespaces; then
-		echo $(( (8192 + 64 * ((size - 8192) / 4096) + pmd - 1) / pmd * pmd ))
-	else
-		echo $(( (64 * (size / 4096) + pmd - 1) / pmd * pmd ))
-	fi
+	echo $(( (8192 + 64 * ((size - 8192) / 4096) + pmd - 1) / pmd * pmd ))
 }
 
 kmp_carve_out() {

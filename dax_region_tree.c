@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kmem_pmem's dax regions and 7.x's tree of dax region ranges.
+ *
+ * 7.x's dax core keeps the range of every dax region in one resource tree
+ * (dax_regions, drivers/dax/bus.c), and alloc_dax_region() refuses a region
+ * that overlaps one in it ("dax_region resource conflict"). The region of
+ * the device kmem_pmem is bound to covers all of its sections, yet each
+ * persistent section's instance needs a dax region of its own inside that
+ * range, made by kmem_pmem (a self-hosted section) or, asynchronously, by
+ * dax_pmem's probe of the section's namespace. So:
+ *
+ * - while kmem_pmem is bound to a device, that device's region waits in
+ *   kmp_bound_regions: a section's region can be made in dax_regions,
+ *   whoever makes it and whenever;
+ * - a section's region moves to kmp_section_regions once made: at unbind
+ *   the bound device's region finds its range free in dax_regions even while
+ *   its sections' regions are still going away, and so does the region of a
+ *   device enabled again meanwhile (a namespace disabled and enabled back to
+ *   back).
+ *
+ * Two trees, because the bound region covers its sections' regions. The
+ * dax core releases a region from wherever it is (release_resource()). A
+ * root that still holds a region at module exit is left allocated, never
+ * freed under a region the dax core will release later.
+ *
+ * Older kernels have no such tree (a dax region's resource has no parent):
+ * nothing to do. This touches a private structure (struct dax_region's
+ * res); the upstream-shaped fix is a dax bus helper for a provider that
+ * subdivides a region it owns.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ioport.h>
+#include <linux/slab.h>
+
+#include "kmem_pmem.h"
+
+static struct resource *kmp_bound_regions;
+static struct resource *kmp_section_regions;
+
+/*
+ * Move @res (with its children) from its parent to @to. On a conflict it
+ * goes back where it was: its range there was free a moment ago, and only
+ * a region of the same device could take it (none is made meanwhile, see
+ * the callers). A resource without a parent would oops at its release.
+ */
+static int move_region(struct resource *res, struct resource *to)
+{
+	struct resource *from = res->parent;
+	int rc;
+
+	release_resource(res);
+	rc = request_resource(to, res);
+	if (rc)
+		WARN_ON_ONCE(request_resource(from, res));
+	return rc;
+}
+
+/**
+ * kmp_dax_region_park_bound() - the bound device's region out of dax_regions
+ * @res: its resource (struct dax_region's res)
+ * @home: where it was, for kmp_dax_region_unpark_bound(); NULL if nowhere
+ *
+ * Context: kmem_pmem's probe of the device (its region cannot go
+ * meanwhile), no section region of that range being made.
+ * Return: 0, or -EBUSY: it stays in dax_regions, no section region can be
+ * made there.
+ */
+int kmp_dax_region_park_bound(struct resource *res, struct resource **home)
+{
+	*home = res->parent;
+	if (!*home)
+		return 0;
+	if (move_region(res, kmp_bound_regions)) {
+		*home = NULL;
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/**
+ * kmp_dax_region_unpark_bound() - the bound device's region back home
+ * @res: its resource
+ * @home: from kmp_dax_region_park_bound()
+ *
+ * A section region that is still in dax_regions (being made right now, or
+ * made by an admin's ndctl enable-region) keeps it out: it then stays
+ * parked, where the dax core releases it when the device goes.
+ *
+ * Context: kmem_pmem's remove of the device (its region cannot go
+ * meanwhile).
+ */
+void kmp_dax_region_unpark_bound(struct resource *res, struct resource *home)
+{
+	if (home && res->parent == kmp_bound_regions &&
+	    move_region(res, home))
+		pr_warn("the dax region %pR stays out of the dax core's tree (a region of one of its sections is there)\n",
+			res);
+}
+
+/**
+ * kmp_dax_region_park_section() - a section's region out of dax_regions
+ * @res: its resource
+ *
+ * Context: its region cannot go meanwhile (its parent device is locked or
+ * being probed).
+ * Return: 0, or -EBUSY (it stays in dax_regions).
+ */
+int kmp_dax_region_park_section(struct resource *res)
+{
+	if (!res->parent || res->parent == kmp_section_regions)
+		return 0;
+	return move_region(res, kmp_section_regions);
+}
+
+static struct resource *new_root(const char *name)
+{
+	struct resource *root = kzalloc(sizeof(*root), GFP_KERNEL);
+
+	if (root)
+		*root = (struct resource)DEFINE_RES_MEM_NAMED(0, -1, name);
+	return root;
+}
+
+/**
+ * kmp_dax_region_trees_init() - the two roots
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int kmp_dax_region_trees_init(void)
+{
+	kmp_bound_regions = new_root("kmem_pmem bound dax regions");
+	kmp_section_regions = new_root("kmem_pmem section dax regions");
+	if (kmp_bound_regions && kmp_section_regions)
+		return 0;
+	kfree(kmp_bound_regions);
+	kfree(kmp_section_regions);
+	return -ENOMEM;
+}
+
+static void free_root(struct resource *root)
+{
+	if (root->child)
+		pr_warn("%s: left allocated: %pR is still in it\n", root->name,
+			root->child);
+	else
+		kfree(root);
+}
+
+/**
+ * kmp_dax_region_trees_exit() - at module exit, after every unbind
+ */
+void kmp_dax_region_trees_exit(void)
+{
+	free_root(kmp_bound_regions);
+	free_root(kmp_section_regions);
+}

@@ -17,6 +17,8 @@
  * one with a DRAM memmap.
  *
  * kmem_pmem deletes its regions when a device is unbound (also at rmmod).
+ * On 7.x dax_pmem's region for a namespace is made inside the bound
+ * device's: dax_region_tree.c says how both fit the dax core's tree.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

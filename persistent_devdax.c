@@ -71,7 +71,7 @@ MODULE_PARM_DESC(persistent_devdax,
 bool persistent_namespaces = true;
 module_param(persistent_namespaces, bool, 0444);
 MODULE_PARM_DESC(persistent_namespaces,
-		 "Sections made persistent become nvdimm namespaces of kmem_pmem's own bus where the kernel allows it (6.x), as PMDK needs: data from 4 of 128 MiB (default: on; off: self-hosted, data from 2 MiB)");
+		 "Sections made persistent become nvdimm namespaces of kmem_pmem's own bus, as PMDK needs: data from 4 of 128 MiB (default: on; off: self-hosted, data from 2 MiB)");
 
 /* Every registration and unregistration of a section's platform device. */
 static struct workqueue_struct *kmp_devdax_wq;
@@ -794,15 +794,15 @@ static int check_carve_out(struct kmp_dev *kdev, unsigned long i)
 }
 
 /*
- * A namespace section needs our nvdimm bus, a kernel that lets it be one
- * below kmem_pmem's device (kmp_nd_usable()), and its info block.
+ * A namespace section needs our nvdimm bus and 2 MiB pages, device-dax
+ * serving (kmp_nd_usable()), and its info block.
  */
 static int ready_namespace(struct kmp_dev *kdev, unsigned long i)
 {
 	int rc;
 
 	if (!kmp_nd_usable(kdev)) {
-		dev_err(kmp_device(kdev), "section %lu is an nvdimm namespace, which kmem_pmem cannot serve here (7.x's dax_regions, or no nvdimm bus or 2 MiB pages): its data stays; boot a 6.x kernel to reach it\n",
+		dev_err(kmp_device(kdev), "section %lu is an nvdimm namespace, which kmem_pmem cannot serve here (persistent_devdax=0, no nvdimm bus, or no 2 MiB pages): its data stays; load kmem_pmem with its defaults on a kernel with transparent huge pages to reach it\n",
 			i);
 		return -EOPNOTSUPP;
 	}

@@ -136,6 +136,8 @@ int kmp_dax_region_trees_init(void)
 		return 0;
 	kfree(kmp_bound_regions);
 	kfree(kmp_section_regions);
+	kmp_bound_regions = NULL;
+	kmp_section_regions = NULL;
 	return -ENOMEM;
 }
 

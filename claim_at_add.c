@@ -132,7 +132,10 @@ static int kmp_bus_event(struct notifier_block *nb, unsigned long action,
 {
 	/* Before device_add() offers the device to the drivers. */
 	if (action == BUS_NOTIFY_ADD_DEVICE) {
-		kmp_claim(data, NULL);
+		if (kmp_devdax_is_instance(data))
+			kmp_devdax_instance_added(data);
+		else
+			kmp_claim(data, NULL);
 	} else if (action == BUS_NOTIFY_DEL_DEVICE) {
 		/* Before device_del() unbinds it: see kmp_devdax_detach(). */
 		kmp_devdax_core_deleting(data);

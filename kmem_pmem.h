@@ -221,10 +221,11 @@ int kmp_devdax_defer_probe(struct device *dev, struct device_driver *drv,
 u64 kmp_devdax_dram_bytes(struct kmp_dev *kdev);
 void kmp_devdax_release_claim(struct resource *res);
 bool kmp_devdax_is_instance(struct device *dev);
+void kmp_devdax_instance_added(struct device *dev);
 
 /* dax_region_tree.c: kmem_pmem's dax regions and 7.x's dax_regions */
-int kmp_dax_region_park_bound(struct resource *res, struct resource **home);
-void kmp_dax_region_unpark_bound(struct resource *res, struct resource *home);
+int kmp_dax_region_park_bound(struct resource *res);
+void kmp_dax_region_unpark_bound(struct resource *res);
 int kmp_dax_region_park_section(struct resource *res);
 int kmp_dax_region_trees_init(void);
 void kmp_dax_region_trees_exit(void);
@@ -235,7 +236,6 @@ bool kmp_nd_supported(void);
 int kmp_nd_write_info(struct kmp_dev *kdev, unsigned long i);
 struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid);
 struct dev_dax *kmp_nd_region_instance(struct nd_region *region);
-int kmp_nd_region_park(struct nd_region *region);
 void kmp_nd_region_delete(struct nd_region *region);
 bool kmp_nd_is_ours(struct device *dev);
 void kmp_nd_bus_register(void);

@@ -141,36 +141,6 @@ struct nd_region *kmp_nd_region_create(u64 start, u64 size, int nid)
 	return region;
 }
 
-/* device_for_each_child() callback: dax_pmem's region, parked. */
-static int park_dax_region(struct device *dev, void *unused)
-{
-	struct dax_region *dax_region;
-	int rc = 0;
-
-	/* dax_pmem's remove (which releases its region) needs the lock. */
-	device_lock(dev);
-	dax_region = dev->driver && !strcmp(dev->driver->name, "dax_pmem") ?
-		     dev_get_drvdata(dev) : NULL;
-	if (dax_region)
-		rc = kmp_dax_region_park_section(&dax_region->res);
-	device_unlock(dev);
-	return rc;
-}
-
-/**
- * kmp_nd_region_park() - the dax region below a region out of dax_regions
- * @region: a region of kmp_nd_region_create(), probed
- *
- * See dax_region_tree.c: dax_pmem made it in dax_regions.
- *
- * Return: 0, or -EBUSY (it stays there).
- */
-int kmp_nd_region_park(struct nd_region *region)
-{
-	return device_for_each_child(nd_region_dev(region), NULL,
-				     park_dax_region);
-}
-
 /* device_for_each_child() callback: find the instance below a region. */
 static int find_instance(struct device *dev, void *found)
 {

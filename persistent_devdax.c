@@ -111,7 +111,6 @@ struct kmp_devdax_section {
  *	unregister_dev_dax() holds dax_region_rwsem): remove must not wait
  * @dev: the bound device, for the sysfs links; only while !@dying
  * @region_res: the resource of the bound device's dax region
- * @region_home: where it was before kmp_devdax_attach() parked it
  * @name: the bound device's name, for messages
  * @start: physical address of section 0
  * @section_size: bytes per section
@@ -138,7 +137,6 @@ struct kmp_devdax_owner {
 	bool core_deleting;
 	struct device *dev;
 	struct resource *region_res;
-	struct resource *region_home;
 	char name[32];
 	u64 start;
 	u64 section_size;
@@ -289,25 +287,6 @@ static void init_pgmap(struct dev_pagemap *pgmap, u64 start, u64 size,
 }
 
 /*
- * alloc_dax_region() for a self-hosted section; on 7.x the region then
- * leaves dax_regions (dax_region_tree.c). Context: @parent's probe.
- */
-static struct dax_region *alloc_section_region(struct device *parent,
-					       struct kmp_section_pdata *pd,
-					       int id, struct range *range,
-					       unsigned int align)
-{
-	struct dax_region *dax_region;
-
-	dax_region = alloc_dax_region(parent, id, range, pd->nid, align,
-				      IORESOURCE_DAX_STATIC);
-	if (dax_region && kmp_dax_region_park_section(&dax_region->res))
-		pr_err("%s: cannot move the dax region %pR out of the dax core's tree\n",
-		       pd->owner->name, &dax_region->res);
-	return dax_region;
-}
-
-/*
  * Create the static region [start + carve-out, end) of one section under
  * @pdev and its one instance, daxR.0, which device_dax binds (it maps the
  * pages when it binds). Everything is undone by devm when @pdev goes.
@@ -333,9 +312,10 @@ static int create_region(struct platform_device *pdev,
 		return rc;
 
 	init_pgmap(&pgmap, pd->start, pd->size, pd->carve_out);
-	dax_region = alloc_section_region(&pdev->dev, pd, id, &range, align);
+	dax_region = alloc_dax_region(&pdev->dev, id, &range, pd->nid, align,
+				      IORESOURCE_DAX_STATIC);
 	if (!dax_region)
-		return READ_ONCE(pd->owner->dying) ? -ENODEV : -ENOMEM;
+		return -ENOMEM;
 
 	data = (struct dev_dax_data) {
 		.dax_region = dax_region,
@@ -476,9 +456,6 @@ static struct dev_dax *new_instance(struct kmp_devdax_owner *o,
 		p->region = kmp_nd_region_create(start, o->section_size, o->nid);
 		if (!p->region)
 			return ERR_PTR(-ENOMEM);
-		if (kmp_nd_region_park(p->region))
-			pr_err("%s: section %lu: cannot move its dax region out of the dax core's tree\n",
-			       o->name, i);
 		dev_dax = kmp_nd_region_instance(p->region);
 		if (!dev_dax) {
 			kmp_nd_region_delete(p->region);
@@ -1095,9 +1072,12 @@ int kmp_devdax_attach(struct kmp_dev *kdev)
 	INIT_WORK(&o->teardown, kmp_devdax_teardown);
 	o->dev = kmp_device(kdev);
 	o->region_res = &kdev->dev_dax->region->res;
-	if (kmp_dax_region_park_bound(o->region_res, &o->region_home))
-		dev_warn(o->dev, "its dax region %pR cannot leave the dax core's tree: no section can become persistent\n",
-			 o->region_res);
+	if (kmp_dax_region_park_bound(o->region_res)) {
+		dev_err(o->dev, "its dax region %pR cannot leave the dax core's tree, where its sections' regions would overlap it\n",
+			o->region_res);
+		kvfree(o);
+		return -EBUSY;
+	}
 	strscpy(o->name, kdev->name, sizeof(o->name));
 	o->start = kdev->layout.start;
 	o->section_size = kdev->layout.section_size;
@@ -1170,6 +1150,7 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	struct kmp_devdax_owner *o = kdev->devdax;
 	struct resource *region_res;
 	unsigned long i;
+	bool served;
 
 	if (!o)
 		return;
@@ -1178,6 +1159,7 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	o->dev = NULL;
 	region_res = o->region_res;
 	o->region_res = NULL;
+	served = o->queued;
 	for (i = 0; i < o->nr_sections; i++) {
 		o->sd[i].want = false;
 		if (o->sd[i].dev_dax)
@@ -1190,10 +1172,15 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	spin_unlock(&kmp_leaving_lock);
 	kref_get(&o->ref);
 	queue_work(kmp_devdax_wq, &o->teardown);
-	if (!READ_ONCE(o->core_deleting))
+	/*
+	 * Nothing to wait for if nothing was queued (a probe failing after
+	 * kmp_devdax_attach()): the teardown may be behind another binding's
+	 * creation, in nd_synchronize() until this probe returns.
+	 */
+	if (served && !READ_ONCE(o->core_deleting))
 		wait_torn_down(o);
 	/* Its sections' regions are out of dax_regions (or gone). */
-	kmp_dax_region_unpark_bound(region_res, o->region_home);
+	kmp_dax_region_unpark_bound(region_res);
 
 	spin_lock(&kmp_state_lock);
 	kdev->devdax = NULL;
@@ -1317,6 +1304,25 @@ bool kmp_devdax_is_instance(struct device *dev)
 {
 	return (dev->parent && dev->parent->driver == &kmp_section_driver.driver) ||
 	       kmp_nd_is_ours(dev);
+}
+
+/**
+ * kmp_devdax_instance_added() - a section's instance is being added
+ * @dev: a dax device of kmp_devdax_is_instance(), from the dax bus's
+ *	BUS_NOTIFY_ADD_DEVICE
+ *
+ * Its dax region leaves the dax core's tree (dax_region_tree.c) here, in
+ * the probe that made it (ours for a self-hosted section, dax_pmem's for a
+ * namespace, also one an admin's ndctl enable-region makes): it cannot go
+ * meanwhile, and it was in that tree only since alloc_dax_region().
+ */
+void kmp_devdax_instance_added(struct device *dev)
+{
+	struct resource *res = &to_dev_dax(dev)->region->res;
+
+	if (kmp_dax_region_park_section(res))
+		dev_err(dev, "its dax region %pR cannot leave the dax core's tree: a bind of the device it is part of fails until it goes\n",
+			res);
 }
 
 /**

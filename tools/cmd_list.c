@@ -38,14 +38,18 @@ static void print_sections(const struct kmp_info *info)
 		uint64_t block = info->first_memory_block + i;
 		bool vol = seclist_test(&info->vol, i);
 		bool on = seclist_test(&info->online, i);
-		char name[32], zone[32] = "-", dax[64], dev[80] = "-";
+		char name[32], zone[32] = "-", dax[64], ns[64], dev[144] = "-";
 
 		snprintf(name, sizeof(name), "memory%" PRIu64, block);
 		if (on)
 			memblock_zone(block, zone, sizeof(zone));
-		/* A self-hosted persistent section's device-dax instance. */
-		if (!vol && !kmp_section_device(info->name, i, dax, sizeof(dax)))
-			snprintf(dev, sizeof(dev), "/dev/%s", dax);
+		/* A persistent section's device-dax instance, its namespace. */
+		if (!vol && !kmp_section_device(info->name, i, dax, sizeof(dax))) {
+			if (kmp_instance_namespace(dax, ns, sizeof(ns)))
+				snprintf(dev, sizeof(dev), "/dev/%s", dax);
+			else
+				snprintf(dev, sizeof(dev), "/dev/%s (%s)", dax, ns);
+		}
 		printf("  %7lu  %-10s  %-14s  %-7s  %-8s  %s\n", i,
 		       vol ? "volatile" : "persistent", name,
 		       on ? "yes" : "no", zone, dev);

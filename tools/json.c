@@ -114,7 +114,7 @@ static struct json_object *section_detail(const struct kmp_info *info)
 		struct json_object *s = json_object_new_object();
 		uint64_t block = info->first_memory_block + i;
 		bool vol = seclist_test(&info->vol, i);
-		char zone[64], dax[64];
+		char zone[64], dax[64], ns[64];
 
 		add_u64(s, "section", i);
 		add_str(s, "state", vol ? "volatile" : "persistent");
@@ -124,8 +124,11 @@ static struct json_object *section_detail(const struct kmp_info *info)
 		if (vol && seclist_test(&info->online, i) &&
 		    !memblock_zone(block, zone, sizeof(zone)))
 			add_str(s, "zone", zone);
-		if (!vol && !kmp_section_device(info->name, i, dax, sizeof(dax)))
+		if (!vol && !kmp_section_device(info->name, i, dax, sizeof(dax))) {
 			add_str(s, "device", dax);
+			if (!kmp_instance_namespace(dax, ns, sizeof(ns)))
+				add_str(s, "namespace", ns);
+		}
 		json_object_array_add(arr, s);
 	}
 	return arr;

@@ -177,8 +177,8 @@ static void attr_path(char *path, size_t len, const char *dev, const char *attr)
  * @buf: receives the instance's name (daxR.0)
  * @len: size of @buf
  *
- * Only self-hosted persistent sections have one (kmem_pmem loaded with
- * persistent_devdax=1): kmem_pmem/section<i> links to it.
+ * Only persistent sections served by device-dax have one (kmem_pmem
+ * loaded with persistent_devdax=1): kmem_pmem/section<i> links to it.
  *
  * Return: 0, or -errno (-ENOENT: the section has none).
  */
@@ -198,6 +198,31 @@ int kmp_section_device(const char *dev, unsigned long section, char *buf,
 	base = strrchr(target, '/');
 	snprintf(buf, len, "%s", base ? base + 1 : target);
 	return 0;
+}
+
+/**
+ * kmp_instance_namespace() - the nvdimm namespace a section's instance serves
+ * @dax: the instance (daxR.0, from kmp_section_device())
+ * @buf: receives the namespace's name, as ndctl lists it (namespaceR.0)
+ * @len: size of @buf
+ *
+ * A namespace section's instance is below the nd_dax that claimed its
+ * namespace (kmem_pmem's nvdimm bus), whose "namespace" attribute names it;
+ * a self-hosted section's is below a platform device, which has none.
+ *
+ * Return: 0, or -errno (-ENOENT: not a namespace's).
+ */
+int kmp_instance_namespace(const char *dax, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/devices/%s/../namespace",
+		 dax);
+	rc = sysfs_read(path, buf, len);
+	if (!rc && !*buf)
+		rc = -ENOENT;
+	return rc;
 }
 
 static int read_attr_u64(const char *dev, const char *attr, uint64_t *val)

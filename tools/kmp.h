@@ -70,6 +70,7 @@ int kmp_make_all_persistent(const struct kmp_info *info);
 int kmp_unbind(const char *dev);
 int kmp_section_device(const char *dev, unsigned long section, char *buf,
 		       size_t len);
+int kmp_instance_namespace(const char *dax, char *buf, size_t len);
 int kmp_section_has_data(const struct kmp_info *info, unsigned long section,
 			 uint64_t *offset);
 

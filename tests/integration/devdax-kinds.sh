@@ -76,6 +76,12 @@ dax11=$(served 11 namespace)
 [[ $(note "$dax11") == "namespace note" ]] || fail "section 11's note reads '$(note "$dax11")'"
 echo "both notes read back after the rebind"
 
+step "pmemctl status -v names section 11's namespace, and none for self-hosted section 10"
+tools/pmemctl status -v "$dev" > /tmp/status.txt || fail "pmemctl status -v failed"
+grep -E "^ +10 +persistent .* /dev/$dax10\$" /tmp/status.txt || fail "pmemctl status -v: section 10 is not /dev/$dax10 alone"
+grep -E "^ +11 +persistent .* /dev/$dax11 \(namespace[0-9]+\.[0-9]+\)\$" /tmp/status.txt ||
+	fail "pmemctl status -v: section 11 is not /dev/$dax11 with its namespace"
+
 kmp_set "$dev" volatile 10-11 || fail "making 10-11 volatile failed"
 kmp_unbind "$dev"
 rmmod kmem_pmem || fail "rmmod failed"

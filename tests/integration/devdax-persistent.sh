@@ -61,7 +61,8 @@ dax5=$(basename "$(readlink "$dir/section5")")
 
 step "pmemctl names each persistent section's device"
 tools/pmemctl status -v "$dev" > /tmp/status.txt || fail "pmemctl status -v failed"
-grep -E "^ +4 +persistent .* /dev/$dax4\$" /tmp/status.txt || fail "pmemctl status -v: no /dev/$dax4 for section 4"
+grep -E "^ +4 +persistent .* /dev/$dax4 \(namespace[0-9]+\.[0-9]+\)\$" /tmp/status.txt ||
+	fail "pmemctl status -v: no /dev/$dax4 and its namespace for section 4"
 grep -E "^ +3 +volatile .* -\$" /tmp/status.txt > /dev/null || fail "pmemctl status -v: a device for volatile section 3"
 [[ $(tools/pmemctl status -v --json "$dev" | jq -r '.section_detail[] | select(.section == 5) | .device') == "$dax5" ]] ||
 	fail "pmemctl status --json: section 5 has no device $dax5"

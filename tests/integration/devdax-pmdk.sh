@@ -30,6 +30,12 @@ if [[ $KMP_BOOT == 1 ]]; then
 		select(.chardev? == $d)] | length == 1' <<< "$json" >/dev/null ||
 		fail "ndctl does not list /dev/$dax as a devdax namespace: $json"
 	jq -M -c '.[] | {dev, mode, size}' <<< "$json"
+	ns=$(jq -r --arg d "$dax" '[.. | objects | select(.mode? == "devdax") |
+		select([.. | objects | select(.chardev? == $d)] | length > 0) | .dev][0]' <<< "$json")
+	got=$(tools/pmemctl status -v --json "$dev" | jq -r '.section_detail[] | select(.section == 10) | .namespace')
+	[[ $ns == namespace* && $got == "$ns" ]] ||
+		fail "pmemctl status -v --json names section 10's namespace '$got', ndctl '$ns'"
+	echo "pmemctl and ndctl name section 10's namespace alike: $ns"
 
 	step "boot 1: a libpmemobj pool on /dev/$dax, a note in it"
 	note="kmem_pmem pmdk note $RANDOM$RANDOM"

@@ -110,7 +110,8 @@ struct kmp_devdax_section {
  * @core_deleting: the dax core is removing the bound device (its
  *	unregister_dev_dax() holds dax_region_rwsem): remove must not wait
  * @dev: the bound device, for the sysfs links; only while !@dying
- * @region_res: the resource of the bound device's dax region
+ * @region_res: the resource of the bound device's dax region, out of the
+ *	dax core's tree while bound (dax_region_tree.c)
  * @name: the bound device's name, for messages
  * @start: physical address of section 0
  * @section_size: bytes per section
@@ -1148,7 +1149,6 @@ static void wait_torn_down(struct kmp_devdax_owner *o)
 void kmp_devdax_detach(struct kmp_dev *kdev)
 {
 	struct kmp_devdax_owner *o = kdev->devdax;
-	struct resource *region_res;
 	unsigned long i;
 	bool served;
 
@@ -1157,8 +1157,6 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	kmp_devdax_stop(kdev);
 	mutex_lock(&o->lock);
 	o->dev = NULL;
-	region_res = o->region_res;
-	o->region_res = NULL;
 	served = o->queued;
 	for (i = 0; i < o->nr_sections; i++) {
 		o->sd[i].want = false;
@@ -1180,7 +1178,7 @@ void kmp_devdax_detach(struct kmp_dev *kdev)
 	if (served && !READ_ONCE(o->core_deleting))
 		wait_torn_down(o);
 	/* Its sections' regions are out of dax_regions (or gone). */
-	kmp_dax_region_unpark_bound(region_res);
+	kmp_dax_region_unpark_bound(o->region_res);
 
 	spin_lock(&kmp_state_lock);
 	kdev->devdax = NULL;
@@ -1321,7 +1319,7 @@ void kmp_devdax_instance_added(struct device *dev)
 	struct resource *res = &to_dev_dax(dev)->region->res;
 
 	if (kmp_dax_region_park_section(res))
-		dev_err(dev, "its dax region %pR cannot leave the dax core's tree: a bind of the device it is part of fails until it goes\n",
+		dev_err(dev, "its dax region %pR cannot leave the dax core's tree: the device it is part of cannot get its own region back until it goes\n",
 			res);
 }
 
